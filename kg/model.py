@@ -1,0 +1,140 @@
+"""Plain records that every reader returns and every later stage consumes.
+
+A reader turns one input file into one or more :class:`Document` records. The
+records hold what the file *says*, normalised only as far as parsing needs
+(dates become timezone-aware datetimes, numbers become ints); identity and
+merging happen later, in :mod:`kg.identity` and :mod:`kg.graph`.
+
+>>> doc = Document(source="a.md", format="feed", title="Hello")
+>>> doc.title, doc.related
+('Hello', [])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Image:
+    """An image shown with an article or an outlet (logo)."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+    caption: str | None = None
+
+
+@dataclass
+class Provider:
+    """The outlet that published an article, as the document names it."""
+
+    name: str | None = None
+    domain: str | None = None
+    images: list[Image] = field(default_factory=list)
+
+
+@dataclass
+class Related:
+    """An article another document lists as related coverage.
+
+    It is known only by reference: its text was not read, only the listing's
+    summary of it.
+    """
+
+    title: str | None = None
+    excerpt: str | None = None
+    published: datetime | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+    provider: Provider | None = None
+    quality: int | None = None
+    type: str | None = None
+    images: list[Image] = field(default_factory=list)
+    line: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class QA:
+    """A question and its answer from an analysis page."""
+
+    question: str
+    answer: str
+
+
+@dataclass
+class BiasScore:
+    """One bias dimension of an analysis page, e.g. ``2/5 Framing Bias``."""
+
+    dimension: str
+    score: int | None
+    scale: int | None
+    rationale: str | None = None
+
+
+@dataclass
+class SDGRelevance:
+    """A UN Sustainable Development Goal an analysis page relates the story to."""
+
+    goal: int
+    name: str
+    direction: str | None = None  # "Positive" / "Negative"
+    relevance: str | None = None  # "Direct Relevance" / "Indirect Relevance"
+    rationale: str | None = None
+
+
+@dataclass
+class Document:
+    """One article as read from one file (a file may hold several).
+
+    ``urls`` maps the role of each url (``original``, ``web``, ``amp``,
+    ``cdn_amp``, ``page``) to the url as written. ``extra`` keeps fields the
+    reader does not model, so nothing the file says is dropped.
+    """
+
+    source: str
+    format: str
+    line: int = 1
+    index: int = 0
+    title: str | None = None
+    excerpt: str | None = None
+    body: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    published_text: str | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+    provider: Provider | None = None
+    site_name: str | None = None
+    type: str | None = None
+    category: str | None = None
+    section: str | None = None
+    quality: int | None = None
+    heat: int | None = None
+    is_published: bool | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    photo_credits: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    language: str | None = None
+    country: str | None = None
+    images: list[Image] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    qa: list[QA] = field(default_factory=list)
+    bias: list[BiasScore] = field(default_factory=list)
+    sdgs: list[SDGRelevance] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """A human label: the title, else the first words of the text."""
+        if self.title:
+            return self.title
+        text = self.excerpt or (self.body[0] if self.body else "")
+        words = text.split()
+        short = " ".join(words[:12])
+        return short + ("…" if len(words) > 12 else "") if short else self.source

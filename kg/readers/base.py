@@ -1,0 +1,59 @@
+"""The contract every reader module meets, and small helpers they share.
+
+A reader module exposes two pure functions:
+
+``detect(text) -> bool``
+    Does this text look like the module's format? Cheap; looks at the start.
+``read(text, name) -> list[Document]``
+    Parse the text (from the file called *name*) into one or more documents;
+    raise :class:`~kg.errors.ReadError` with a line number when it cannot.
+
+>>> from kg.readers import feed
+>>> isinstance(feed, ReaderModule)
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol, runtime_checkable
+
+from ..model import Document
+
+
+@runtime_checkable
+class ReaderModule(Protocol):
+    """What :mod:`kg.readers` expects of a format module."""
+
+    NAME: str
+    SUFFIXES: tuple[str, ...]
+
+    def detect(self, text: str) -> bool: ...
+
+    def read(self, text: str, name: str) -> list[Document]: ...
+
+
+_WS = re.compile(r"\s+")
+
+
+def clean(text: object) -> str | None:
+    """Collapse white space; ``None`` for empty values.
+
+    >>> clean("  two\\n words "), clean("   ")
+    ('two words', None)
+    """
+    if text is None:
+        return None
+    value = _WS.sub(" ", str(text)).strip()
+    return value or None
+
+
+def line_of(text: str, needle: str, start: int = 0) -> int | None:
+    """1-based line number of the first *needle* in *text* at or after *start*."""
+    pos = text.find(needle, start)
+    return None if pos < 0 else text.count("\n", 0, pos) + 1
+
+
+def non_empty_lines(text: str) -> list[tuple[int, str]]:
+    """``(line number, stripped line)`` for every line with text on it."""
+    return [(n, line.strip()) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]

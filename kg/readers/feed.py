@@ -1,0 +1,283 @@
+"""Feed items: Markdown files whose YAML front matter holds the whole item.
+
+Fields read (anything else is kept in ``Document.extra``; the opaque
+``secured`` blob is dropped as it is not content):
+
+``title``, ``excerpt``, ``publishedDateTime``, ``originalUrl``, ``webUrl``,
+``ampWebUrl``, ``cdnAmpWebUrl``, ``type``, ``category``, ``quality``,
+``heat``, ``published``, ``provider`` (``name``, ``domain``, ``images``),
+``topics``, ``images`` (``url``, ``width``, ``height``, ``title``) and
+``related`` (each with the same article fields).
+
+>>> doc, = read('''---
+... title: "Hello"
+... webUrl: https://example.org/a
+... topics: [AI]
+... ---
+... ''', "a.md")
+>>> doc.title, doc.urls, doc.topics
+('Hello', {'web': 'https://example.org/a'}, ['AI'])
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from ..dates import parse_date
+from ..errors import ReadError
+from ..model import Document, Image, Provider, Related
+from .base import clean, line_of
+
+NAME = "feed"
+SUFFIXES = (".md", ".markdown")
+
+#: Front-matter keys → url roles.
+URL_FIELDS = {
+    "originalUrl": "original",
+    "webUrl": "web",
+    "ampWebUrl": "amp",
+    "cdnAmpWebUrl": "cdn_amp",
+}
+KNOWN_FIELDS = {
+    "title", "excerpt", "publishedDateTime", "type", "category", "quality", "heat",
+    "published", "provider", "topics", "images", "related", "secured", *URL_FIELDS,
+}
+DROPPED_FIELDS = {"secured"}
+
+#: Expanded YAML nodes allowed once aliases are followed ("billion laughs" guard).
+MAX_YAML_NODES = 50_000
+
+_OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\n")
+_ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]+", re.MULTILINE)
+
+_handler = YAMLHandler()
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def detect(text: str) -> bool:
+    """A feed item opens with a ``---`` line and closes its front matter."""
+    return bool(_OPENING.match(text)) and _handler.FM_BOUNDARY.search(text, 4) is not None
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # cycles count once
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = size
+    return size
+
+
+def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
+    """Split off and parse the front matter; return ``(mapping, first line)``.
+
+    Raises :class:`ReadError` with the file's own line numbers on bad YAML,
+    on YAML that is not a mapping, and on alias bombs.
+    """
+    try:
+        front, _body = _handler.split(text)
+    except ValueError as err:
+        raise ReadError("front matter opened with '---' but never closed", source=name, line=1) from err
+    offset = text.find(front) if front else 0
+    first_line = text.count("\n", 0, offset) + 1
+    try:
+        if _ALIAS.search(front):
+            node = yaml.compose(front, Loader=_Loader)
+            if node is not None and _expanded_size(node, {}) > MAX_YAML_NODES:
+                raise ReadError(
+                    f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes (alias bomb); refused",
+                    source=name,
+                    line=first_line,
+                )
+        data = yaml.load(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        line = first_line + mark.line if mark else None
+        column = mark.column + 1 if mark else None
+        raise ReadError(
+            f"YAML syntax error: {err.problem or err}", source=name, line=line, column=column
+        ) from err
+    except yaml.YAMLError as err:
+        raise ReadError(f"YAML error: {err}", source=name, line=first_line) from err
+    except RecursionError as err:
+        raise ReadError("YAML nested too deeply", source=name, line=first_line) from err
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise ReadError(
+            f"front matter is {'a ' + kind if data is not None else kind}, not a mapping of fields",
+            source=name,
+            line=first_line,
+        )
+    return data, first_line
+
+
+def _int(value: Any, field: str, notes: list[str]) -> int | None:
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            notes.append(f"{field}: expected a number, got {value!r}; ignored")
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        notes.append(f"{field}: expected a number, got {str(value)[:40]!r}; ignored")
+        return None
+
+
+def _text(value: Any, field: str, notes: list[str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        notes.append(f"{field}: expected text, got a {type(value).__name__}; ignored")
+        return None
+    return clean(value)
+
+
+def extract_urls(data: dict[str, Any], field: str, notes: list[str]) -> dict[str, str]:
+    """Url roles → urls, for every url field present and textual."""
+    urls = {}
+    for key, role in URL_FIELDS.items():
+        value = _text(data.get(key), f"{field}{key}", notes)
+        if value:
+            urls[role] = value
+    return urls
+
+
+def extract_images(value: Any, field: str, notes: list[str]) -> list[Image]:
+    """Images as a list of mappings with ``url``, ``width``, ``height``, ``title``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        value = [value]
+    images = []
+    for i, item in enumerate(value):
+        where = f"{field}[{i}]"
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not _text(item.get("url"), where, notes):
+            notes.append(f"{where}: image without a url; ignored")
+            continue
+        images.append(
+            Image(
+                url=_text(item["url"], where, notes) or "",
+                width=_int(item.get("width"), f"{where}.width", notes),
+                height=_int(item.get("height"), f"{where}.height", notes),
+                caption=_text(item.get("title"), f"{where}.title", notes),
+            )
+        )
+    return images
+
+
+def extract_provider(value: Any, field: str, notes: list[str]) -> Provider | None:
+    """The outlet: a mapping with ``name``, ``domain`` and logo ``images``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Provider(name=clean(value))
+    if not isinstance(value, dict):
+        notes.append(f"{field}: expected a mapping, got {type(value).__name__}; ignored")
+        return None
+    return Provider(
+        name=_text(value.get("name"), f"{field}.name", notes),
+        domain=_text(value.get("domain"), f"{field}.domain", notes),
+        images=extract_images(value.get("images"), f"{field}.images", notes),
+    )
+
+
+def extract_topics(value: Any, notes: list[str]) -> list[str]:
+    """Topic labels; numbers become text, anything else is reported."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        value = [value]
+    topics = []
+    for i, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            notes.append(f"topics[{i}]: a number ({item}); kept as the label {str(item)!r}")
+            item = str(item)
+        label = _text(item, f"topics[{i}]", notes)
+        if label and label not in topics:
+            topics.append(label)
+    return topics
+
+
+def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
+    """Related coverage entries; a malformed entry is reported and skipped."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        notes.append(f"related: expected a list, got {type(value).__name__}; ignored")
+        return []
+    related = []
+    search_from = 0
+    for i, item in enumerate(value):
+        where = f"related[{i}]"
+        if not isinstance(item, dict):
+            notes.append(f"{where}: expected a mapping, got {type(item).__name__} {str(item)[:60]!r}; ignored")
+            continue
+        urls = extract_urls(item, f"{where}.", notes)
+        title = _text(item.get("title"), f"{where}.title", notes)
+        if not urls:
+            notes.append(f"{where}: related entry without a url; ignored")
+            continue
+        line = line_of(text, next(iter(urls.values())), search_from)
+        if line:
+            search_from = sum(len(row) + 1 for row in text.split("\n")[: line - 1])
+        published = parse_date(item.get("publishedDateTime"))
+        if item.get("publishedDateTime") is not None and published is None:
+            notes.append(f"{where}.publishedDateTime: not a date: {str(item['publishedDateTime'])[:40]!r}")
+        extra = {k: v for k, v in item.items() if k not in KNOWN_FIELDS}
+        related.append(
+            Related(
+                title=title,
+                excerpt=_text(item.get("excerpt"), f"{where}.excerpt", notes),
+                published=published,
+                urls=urls,
+                provider=extract_provider(item.get("provider"), f"{where}.provider", notes),
+                quality=_int(item.get("quality"), f"{where}.quality", notes),
+                type=_text(item.get("type"), f"{where}.type", notes),
+                images=extract_images(item.get("images"), f"{where}.images", notes),
+                line=line,
+                extra=extra,
+            )
+        )
+    return related
+
+
+def read(text: str, name: str) -> list[Document]:
+    """Read one feed item (one document per file)."""
+    data, first_line = load_front_matter(text, name)
+    notes: list[str] = []
+    doc = Document(source=name, format=NAME, line=first_line)
+    doc.title = _text(data.get("title"), "title", notes)
+    doc.excerpt = _text(data.get("excerpt"), "excerpt", notes)
+    raw_date = data.get("publishedDateTime")
+    doc.published = parse_date(raw_date)
+    if raw_date is not None:
+        doc.published_text = str(raw_date)
+        if doc.published is None:
+            notes.append(f"publishedDateTime: not a valid date: {str(raw_date)[:40]!r}")
+    doc.urls = extract_urls(data, "", notes)
+    doc.type = _text(data.get("type"), "type", notes)
+    doc.category = _text(data.get("category"), "category", notes)
+    doc.quality = _int(data.get("quality"), "quality", notes)
+    doc.heat = _int(data.get("heat"), "heat", notes)
+    published_flag = data.get("published")
+    doc.is_published = published_flag if isinstance(published_flag, bool) else None
+    doc.provider = extract_provider(data.get("provider"), "provider", notes)
+    doc.topics = extract_topics(data.get("topics"), notes)
+    doc.images = extract_images(data.get("images"), "images", notes)
+    doc.related = extract_related(data.get("related"), text, notes)
+    doc.extra = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
+    if not doc.urls and not doc.title:
+        raise ReadError("feed item has neither a url nor a title", source=name, line=first_line)
+    doc.notes = notes
+    return [doc]
