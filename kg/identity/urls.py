@@ -1,0 +1,158 @@
+"""Canonical urls: one key per article however its url was written.
+
+Rules, applied in this order by :func:`canonical_url` (each has a test):
+
+1. trim white space; decode HTML entities (``&#038;``, ``&amp;``);
+   percent-encode spaces and other unsafe characters;
+2. unwrap AMP-cache urls: ``https://www-x-com.cdn.ampproject.org/c/s/www.x.com/p``
+   → ``https://www.x.com/p`` (``/c/``, ``/v/``, ``/i/``; ``s/`` means https);
+3. lower-case the scheme and host, drop a trailing dot and default ports;
+4. AMP hosts: ``amp.x.com`` → ``www.x.com``;
+5. AMP path segments: ``/amp``, ``/amp/``, ``/google-amp/`` and ``.amp`` before
+   an extension are removed;
+6. AMP and tracking query parameters are removed (:data:`AMP_PARAMS`,
+   :data:`TRACKING_PARAMS`, any ``utm_*`` or ``at_*``; ``amp;amp`` debris);
+   the rest are sorted;
+7. the fragment is dropped.
+
+:func:`url_key` goes further for identity only: the scheme (http and https
+are the same article), a leading ``www.`` and a trailing slash do not count.
+
+>>> canonical_url("https://www-zdnet-com.cdn.ampproject.org/c/s/www.zdnet.com/google-amp/article/x/")
+'https://www.zdnet.com/article/x/'
+>>> url_key("http://WWW.Example.com:80/a/?utm_source=x&amp=1#top")
+'example.com/a'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+AMP_PARAMS = frozenset({"amp", "_amp", "outputtype", "view", "platform", "amp_js_v", "usqp"})
+#: Values of :data:`AMP_PARAMS` that mean "the AMP version" (``amp`` itself: any value).
+AMP_VALUES = frozenset({"", "1", "true", "amp", "yes"})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
+        "_ga", "_gl", "mod", "ref", "ref_src", "ref_url", "source", "ico", "td", "partner",
+        "cmpid", "ncid", "smid", "sr_share", "sharetype", "cid", "ocid", "soc_src", "soc_trk",
+        "__twitter_impression", "rss", "taid", "trk", "via",
+    }
+)
+_AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
+_AMP_SEGMENTS = frozenset({"amp", "google-amp", "amp-article", "ampproject"})
+_UNSAFE = "%/:=&?~#+!$,;'@()*[]"
+
+
+class InvalidUrl(ValueError):
+    """Text that cannot be made into an absolute http(s) url."""
+
+
+def _clean_path(path: str) -> str:
+    segments = path.split("/")
+    kept = [s for s in segments if s.lower() not in _AMP_SEGMENTS]
+    path = "/".join(kept)
+    path = re.sub(r"\.amp(\.[a-z0-9]{2,5})$", r"\1", path, flags=re.IGNORECASE)
+    if not path.startswith("/"):
+        path = "/" + path
+    return quote(unquote(path), safe=_UNSAFE)
+
+
+def _is_amp_param(key: str, value: str) -> bool:
+    low = key.lower()
+    if re.fullmatch(r"amp(;amp)*", low):
+        return True
+    if low in ("amp", "_amp"):
+        return True
+    return low in AMP_PARAMS and value.lower() in AMP_VALUES | {"amp"}
+
+
+def _is_tracking(key: str) -> bool:
+    low = key.lower()
+    return low in TRACKING_PARAMS or low.startswith(("utm_", "at_"))
+
+
+def unwrap_amp_cache(parts):  # type: ignore[no-untyped-def]
+    """``x.cdn.ampproject.org/c/s/host/path`` → ``https://host/path`` (as a split url)."""
+    if not _AMP_CACHE.match(parts.hostname or ""):
+        return parts
+    m = re.match(r"^/(?:c|v|i|wp)/(s/)?([^/]+)(/.*)?$", parts.path)
+    if not m:
+        return parts
+    scheme = "https" if m.group(1) else "http"
+    return urlsplit(urlunsplit((scheme, m.group(2), m.group(3) or "/", parts.query, parts.fragment)))
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an absolute http(s) url (see the module's rules)."""
+    text = html.unescape(url.strip())
+    text = re.sub(r"[\s\x00-\x1f\x7f]+", lambda m: quote(m.group(0).replace("\n", "")), text)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidUrl(f"not an absolute http(s) url: {url[:80]!r}")
+    parts = unwrap_amp_cache(parts)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]", host):
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as err:
+            raise InvalidUrl(f"invalid host in {url[:80]!r}") from err
+    if host.startswith("amp.") and host.count(".") >= 2:
+        host = "www." + host[4:]
+    try:
+        port = parts.port
+    except ValueError as err:
+        raise InvalidUrl(f"invalid port in {url[:80]!r}") from err
+    netloc = host
+    if port and not (scheme == "http" and port == 80) and not (scheme == "https" and port == 443):
+        netloc = f"{host}:{port}"
+    path = _clean_path(parts.path or "/")
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k and not _is_amp_param(k, v) and not _is_tracking(k)
+    ]
+    query = urlencode(sorted(pairs), quote_via=quote, safe="/:,@")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def url_key(url: str) -> str:
+    """The identity key of an article url: canonical, without scheme, ``www.`` or trailing ``/``."""
+    canon = canonical_url(url)
+    parts = urlsplit(canon)
+    host = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
+    path = parts.path.rstrip("/") if parts.path != "/" else ""
+    return host + path + (f"?{parts.query}" if parts.query else "")
+
+
+def is_absolute(url: str) -> bool:
+    """True for an http(s) url with a host.
+
+    >>> is_absolute("/assets/logo.png"), is_absolute("https://x.org/a")
+    (False, True)
+    """
+    try:
+        canonical_url(url)
+    except InvalidUrl:
+        return False
+    return True
+
+
+def resource_url(url: str) -> str:
+    """Light normalisation for non-article urls (images): entities, case, fragment.
+
+    Query strings are kept whole: for an image service they select the image.
+    """
+    text = html.unescape(url.strip())
+    text = re.sub(r"[\s\x00-\x1f\x7f]+", lambda m: quote(m.group(0)), text)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidUrl(f"not an absolute http(s) url: {url[:80]!r}")
+    host = parts.hostname.rstrip(".").lower()
+    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    path = quote(unquote(parts.path or "/"), safe=_UNSAFE)
+    query = quote(parts.query, safe=_UNSAFE)
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
