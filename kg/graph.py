@@ -63,6 +63,7 @@ class MergeLog:
     rules: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
+    documents: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def saw(self, node: str, form: str, source: str, where: str, rule: str) -> None:
         """Record that *form* (a name or url) from *source* resolved to *node* by *rule*."""
@@ -111,9 +112,9 @@ def where(doc: Document, line: int | None = None) -> str:
 
 
 def url_keys(urls: dict[str, str]) -> list[tuple[str, str, str]]:
-    """``(role, url, key)`` for every valid url, in :data:`URL_ROLES` order."""
+    """``(role, url, key)`` for every valid url of an identity role, in :data:`URL_ROLES` order."""
     out = []
-    for role in sorted(urls, key=lambda r: URL_ROLES.index(r) if r in URL_ROLES else 99):
+    for role in sorted((r for r in urls if r in URL_ROLES), key=URL_ROLES.index):
         try:
             out.append((role, urls[role], url_key(urls[role])))
         except InvalidUrl:
@@ -501,7 +502,7 @@ def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
     state = BuildState()
     plan_articles(ordered, state)
     for doc in ordered:
-        add_document(state, doc)
+        state.log.documents[(doc.source, doc.index)] = add_document(state, doc)
     finalize_articles(state)
     finalize_names(state)
     return state.graph, state.log

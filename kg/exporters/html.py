@@ -1,0 +1,174 @@
+"""A self-contained interactive graph page (vis-network, as bundled with pyvis).
+
+pyvis's own page links Bootstrap from a CDN, inserts ``heading`` and some
+titles as raw HTML and lays graphs out with browser physics that never
+settle on large graphs. So kg owns the template (``template.html``) and the
+data: vis-network's script and CSS come from the pyvis package and are
+inlined, the layout is computed here with networkx and physics is off, and
+every document text travels as JSON inside a ``<script type="application/json">``
+block and is put on the page with ``textContent`` only.
+
+>>> escape_json({"label": "</script><b>"})
+'{"label": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+NAME = "html"
+FILENAME = "graph.html"
+
+#: Node type → colour, vis-network shape and legend label.
+STYLES = {
+    "article": {"color": "#4e79a7", "shape": "dot", "label": "Article"},
+    "outlet": {"color": "#f28e2b", "shape": "square", "label": "Outlet"},
+    "topic": {"color": "#59a14f", "shape": "triangle", "label": "Topic"},
+    "organization": {"color": "#e15759", "shape": "diamond", "label": "Organisation"},
+    "person": {"color": "#b07aa1", "shape": "star", "label": "Person"},
+    "place": {"color": "#76b7b2", "shape": "triangleDown", "label": "Place"},
+    "image": {"color": "#bab0ac", "shape": "hexagon", "label": "Image"},
+    "question": {"color": "#edc948", "shape": "dot", "label": "Question"},
+    "bias": {"color": "#ff9da7", "shape": "square", "label": "Bias assessment"},
+    "sdg": {"color": "#9c755f", "shape": "diamond", "label": "SDG assessment"},
+    "goal": {"color": "#2f4b7c", "shape": "star", "label": "UN goal"},
+}
+#: Edge relation → colour, dashes and legend label.
+RELATIONS = {
+    "related": {"color": "#d62728", "dashes": False, "label": "related coverage"},
+    "publisher": {"color": "#f28e2b", "dashes": False, "label": "published by"},
+    "about": {"color": "#59a14f", "dashes": True, "label": "about (topic)"},
+    "mentions": {"color": "#e15759", "dashes": True, "label": "mentions"},
+    "author": {"color": "#b07aa1", "dashes": False, "label": "author"},
+    "editor": {"color": "#b07aa1", "dashes": True, "label": "editor"},
+    "location": {"color": "#76b7b2", "dashes": False, "label": "located in"},
+    "image": {"color": "#bab0ac", "dashes": True, "label": "image"},
+    "logo": {"color": "#bab0ac", "dashes": True, "label": "logo"},
+    "question": {"color": "#edc948", "dashes": True, "label": "question"},
+    "bias": {"color": "#ff9da7", "dashes": True, "label": "bias assessment"},
+    "sdg": {"color": "#9c755f", "dashes": True, "label": "SDG assessment"},
+    "goal": {"color": "#2f4b7c", "dashes": False, "label": "goal"},
+}
+#: How many of the most connected nodes show their label without hovering.
+HUB_LABELS = 60
+
+
+def escape_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``<``, ``>``, ``&``, U+2028/9)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+def layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
+    """Positions in pixels, computed once here so the browser only draws."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+    k = 1.0 / math.sqrt(max(simple.number_of_nodes(), 1))
+    iterations = 60 if simple.number_of_nodes() < 5000 else 30
+    pos = nx.spring_layout(simple, k=k * 1.6, iterations=iterations, seed=7, method="force")
+    scale = 60.0 * math.sqrt(simple.number_of_nodes()) + 200
+    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in pos.items()}
+
+
+def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
+    facts = []
+    if data["type"] == "article":
+        if outlet:
+            facts.append(["Outlet", outlet])
+        if data.get("published"):
+            facts.append(["Published", data["published"].isoformat()[:16].replace("T", " ")])
+        if data.get("by_reference"):
+            facts.append(["Known", "only by reference (no file read)"])
+    elif data.get("domain"):
+        facts.append(["Domain", data["domain"]])
+    elif data.get("iso"):
+        facts.append(["ISO code", data["iso"]])
+    elif data.get("score") is not None:
+        facts.append(["Score", f"{data['score']}/{data.get('scale')}"])
+    return facts
+
+
+def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "") -> dict[str, Any]:
+    """The JSON the page draws: nodes with positions, edges, legend counts."""
+    ids = {node: i for i, node in enumerate(sorted(graph.nodes))}
+    pos = layout(graph)
+    degree = dict(graph.degree())
+    hubs = set(sorted(graph.nodes, key=lambda n: (-degree[n], n))[:HUB_LABELS])
+    if graph.number_of_nodes() <= 150:
+        hubs = set(graph.nodes)
+    nodes = []
+    counts: dict[str, int] = {}
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        counts[data["type"]] = counts.get(data["type"], 0) + 1
+        outlet = next(
+            (graph.nodes[v]["label"] for _, v, r in graph.out_edges(node, data="relation") if r == "publisher"), None
+        )
+        x, y = pos[node]
+        entry = {
+            "id": ids[node],
+            "iri": node,
+            "label": str(data.get("label", node))[:200],
+            "type": data["type"],
+            "x": x,
+            "y": y,
+            "size": round(8 + 4 * math.log2(1 + degree[node]), 1),
+            "hub": node in hubs,
+            "facts": _facts(data, outlet),
+            "mentions": sum(1 for u in graph.predecessors(node) if graph.nodes[u]["type"] == "article"),
+        }
+        if data["type"] == "article" and data.get("url"):
+            entry["url"] = data["url"]
+        nodes.append(entry)
+    edges = [
+        {"from": ids[u], "to": ids[v], "rel": r}
+        for u, v, r in sorted(graph.edges(data="relation"), key=lambda e: (ids[e[0]], ids[e[1]], e[2]))
+    ]
+    edge_counts: dict[str, int] = {}
+    for e in edges:
+        edge_counts[e["rel"]] = edge_counts.get(e["rel"], 0) + 1
+    return {
+        "title": title,
+        "notice": notice,
+        "nodes": nodes,
+        "edges": edges,
+        "styles": STYLES,
+        "relations": RELATIONS,
+        "counts": dict(sorted(counts.items(), key=lambda kv: list(STYLES).index(kv[0]) if kv[0] in STYLES else 99)),
+        "edgeCounts": edge_counts,
+    }
+
+
+def _asset(name: str) -> str:
+    import pyvis
+
+    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: str = "") -> bytes:
+    """The page for *graph* (already sliced to a size a browser can draw)."""
+    template = resources.files("kg.exporters").joinpath("template.html").read_text(encoding="utf-8")
+    parts = {
+        "VIS_CSS": _asset("vis-network.css"),
+        "TITLE": "kg news graph",
+        "DATA": escape_json(page_data(graph, title, notice)),
+        "VIS_JS": _asset("vis-network.min.js").replace("</script", "<\\/script"),
+    }
+    # One pass over the template: inserted text is never scanned for markers.
+    page = re.sub(r"__(VIS_CSS|TITLE|DATA|VIS_JS)__", lambda m: parts[m.group(1)], template)
+    return page.encode("utf-8")
+
+
+def render(result: Any) -> bytes:
+    """The page for a build result's graph."""
+    return render_page(result.graph, title=getattr(result, "title", "kg news graph"))

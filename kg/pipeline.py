@@ -1,0 +1,310 @@
+"""The build: files → documents → graph → RDF → outputs, with an account of every file.
+
+:func:`build` reads and maps (pure apart from reading files);
+:func:`write_outputs` renders every export first and only then replaces the
+files, each atomically, under a lock, so a failed or interrupted build leaves
+the previous outputs whole.
+
+>>> import pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.md").write_text("---\\ntitle: Hi\\nwebUrl: https://x.org/a\\n---\\n")
+>>> _ = (d / "notes.bin").write_bytes(b"\\x00\\x01")
+>>> result = build([d])
+>>> [(o.name.split("/")[-1], o.status) for o in result.outcomes]
+[('a.md', 'ingested'), ('notes.bin', 'failed')]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import __version__
+from .errors import ReadError, UnsupportedFormat
+from .graph import MergeLog, build_graph, summary
+from .io import atomic_write, build_lock
+from .model import Document
+from .readers import canonical_name, detect_format, get_reader
+from .sources import as_source
+
+#: Manifest files: tab-separated, with a ``file`` and a ``url`` column.
+MANIFEST_COLUMNS = {"file", "url"}
+
+
+@dataclass
+class Options:
+    """What a build does; defaults plus the caller's overrides.
+
+    >>> Options(out=Path("x")).exports[:2]
+    ('turtle', 'ntriples')
+    """
+
+    out: Path = Path("output")
+    format: str | None = None
+    exports: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
+    strict: bool = False
+    progress: Callable[[int, int], None] | None = None
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input file."""
+
+    name: str
+    status: str  # "ingested", "skipped" or "failed"
+    format: str | None = None
+    articles: list[str] = field(default_factory=list)
+    reason: str | None = None
+    line: int | None = None
+    column: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"file": self.name, "status": self.status}
+        for key in ("format", "reason", "line", "column"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.articles:
+            out["articles"] = self.articles
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
+
+@dataclass
+class BuildResult:
+    """Everything a build produced, in memory."""
+
+    graph: nx.MultiDiGraph
+    log: MergeLog
+    outcomes: list[FileOutcome]
+    documents: int
+    title: str = "kg news graph"
+    _rdf: Any = None
+
+    @property
+    def rdf(self) -> Any:
+        """The rdflib graph (mapped on first use)."""
+        if self._rdf is None:
+            from .rdf import to_rdf
+
+            self._rdf = to_rdf(self.graph)
+        return self._rdf
+
+    def counts(self) -> dict[str, int]:
+        out = {"ingested": 0, "skipped": 0, "failed": 0}
+        for o in self.outcomes:
+            out[o.status] += 1
+        return out
+
+    def report(self) -> dict[str, Any]:
+        """The per-file account written to ``report.json``."""
+        return {
+            "kg_version": __version__,
+            "files": self.counts(),
+            "documents": self.documents,
+            "graph": summary(self.graph),
+            "merges": len(self.log.merges(self.graph)),
+            "conflicts": len(self.log.conflicts),
+            "outcomes": [o.as_dict() for o in self.outcomes],
+        }
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileOutcome]]:
+    """Every file under *paths*, with the name reports use (relative to the input,
+    prefixed by the input folder's name). Symlink loops and unreadable folders
+    are reported, not followed."""
+    found: list[tuple[Path, str]] = []
+    problems: list[FileOutcome] = []
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            found.append((root, root.name))
+            continue
+        if not root.is_dir():
+            problems.append(FileOutcome(str(root), "failed", reason="no such file or folder"))
+            continue
+        base = root.resolve().name or "input"
+        seen: set[tuple[int, int]] = set()
+        for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+            st = os.stat(folder)
+            rel_folder = os.path.relpath(folder, root)
+            if (st.st_dev, st.st_ino) in seen:
+                problems.append(FileOutcome(f"{base}/{rel_folder}", "skipped", reason="symlink loop: folder already visited"))
+                dirs[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(folder) / name
+                rel = os.path.normpath(os.path.join(rel_folder, name))
+                display = f"{base}/{rel}"
+                if not path.exists():
+                    problems.append(FileOutcome(display, "failed", reason="broken symlink or file vanished"))
+                    continue
+                found.append((path, display))
+    found.sort(key=lambda item: item[1])
+    return found, problems
+
+
+def read_manifest(text: str) -> dict[str, str] | None:
+    """``{file name: url}`` from a manifest TSV (``{}`` for a file table without
+    urls); ``None`` if *text* is not a table of files."""
+    first = text.split("\n", 1)[0].split("\t")
+    if "file" not in first:
+        return None
+    if not MANIFEST_COLUMNS <= set(first):
+        return {}
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return {row["file"]: row["url"] for row in rows if row.get("file") and row.get("url")}
+
+
+def apply_manifest(docs: list[Document], url: str) -> None:
+    """Give documents the url a manifest lists for their file.
+
+    A one-story page gets it as its own url unless it is a section index
+    (ends in ``/`` or ``index.html``); an analysis page's url is the analysis's,
+    not the article's; either way the outlet's domain comes from it when the
+    document names none.
+    """
+    from urllib.parse import urlsplit
+
+    from .model import Provider
+
+    host = urlsplit(url).hostname or ""
+    for doc in docs:
+        if doc.format == "analysis":
+            doc.urls.setdefault("analysis", url)
+            continue
+        path = urlsplit(url).path
+        if len(docs) == 1 and not path.endswith("/") and not path.endswith("index.html"):
+            doc.urls.setdefault("page", url)
+        if doc.provider is None:
+            doc.provider = Provider(name=doc.site_name, domain=host or None)
+        elif not doc.provider.domain:
+            doc.provider.domain = host or None
+
+
+def _skip_reason(text: str, name: str) -> str:
+    if not text.strip():
+        return "empty file"
+    if name.lower().endswith((".md", ".markdown")):
+        return "Markdown without YAML front matter: not a feed item (no '---' block at the top)"
+    return "not a supported news document: no YAML front matter, no byline line and no analysis-page layout found"
+
+
+def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
+    """Read one file; never raises for bad input, it says what went wrong instead."""
+    try:
+        source = as_source(path, name=name)
+    except ReadError as err:
+        return [], FileOutcome(name, "failed", reason=err.message, line=err.line, column=err.column)
+    manifest = read_manifest(source.text)
+    if manifest is not None:
+        reason = (f"manifest: gives the urls of {len(manifest)} files" if manifest else
+                  "table of files without a url column (metadata, not a news document)")
+        return [], FileOutcome(name, "skipped", format="manifest", reason=reason, notes=source.notes)
+    try:
+        format_name = canonical_name(fmt) if fmt else detect_format(source.text)
+    except UnsupportedFormat as err:
+        return [], FileOutcome(name, "failed", reason=str(err))
+    if format_name is None:
+        return [], FileOutcome(name, "skipped", reason=_skip_reason(source.text, name), notes=source.notes)
+    try:
+        docs = get_reader(format_name).read(source.text, name)
+    except ReadError as err:
+        return [], FileOutcome(name, "failed", format=format_name, reason=err.message, line=err.line,
+                               column=err.column, notes=source.notes)
+    except RecursionError:
+        return [], FileOutcome(name, "failed", format=format_name, reason="input nested too deeply to read")
+    except Exception as err:  # a reader bug must not stop the build; it is reported with the file
+        return [], FileOutcome(name, "failed", format=format_name,
+                               reason=f"internal error while reading ({type(err).__name__}: {err}); please report it")
+    url = manifests.get(path.name)
+    if url:
+        apply_manifest(docs, url)
+    notes = list(source.notes)
+    for doc in docs:
+        notes.extend(doc.notes)
+    if source.encoding not in ("utf-8", "utf-8-sig"):
+        notes.insert(0, f"decoded as {source.encoding}")
+    return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
+
+
+def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildResult:
+    """Read every file under *paths* and build the graph (nothing is written).
+
+    ``kg.build(["data"])`` in a notebook; ``result.graph`` is the networkx
+    graph, ``result.rdf`` the rdflib graph.
+    """
+    options = options or Options()
+    files, problems = collect_files(Path(p) for p in paths)
+    manifests: dict[str, str] = {}
+    for path, _name in files:
+        if path.suffix.lower() == ".tsv":
+            try:
+                manifest = read_manifest(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                manifest = None
+            if manifest:
+                for file_name, url in manifest.items():
+                    manifests.setdefault(file_name, url)
+    outcomes = list(problems)
+    docs: list[Document] = []
+    per_file: list[tuple[FileOutcome, list[Document]]] = []
+    for i, (path, name) in enumerate(files):
+        file_docs, outcome = read_file(path, name, options.format, manifests)
+        per_file.append((outcome, file_docs))
+        docs.extend(file_docs)
+        if options.progress:
+            options.progress(i + 1, len(files))
+    graph, log = build_graph(docs)
+    for outcome, file_docs in per_file:
+        outcome.articles = sorted({log.documents[(d.source, d.index)] for d in file_docs})
+        outcomes.append(outcome)
+    outcomes.sort(key=lambda o: o.name)
+    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs))
+
+
+def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str]) -> list[Path]:
+    """Render every export, then write them and the reports atomically under a lock."""
+    from .exporters import get_exporter
+
+    with build_lock(out_dir):
+        rendered: list[tuple[Path, bytes]] = []
+        for name in exports:
+            exporter = get_exporter(name)
+            rendered.append((out_dir / exporter.FILENAME, exporter.render(result)))
+        report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        merges = {
+            "merges": result.log.merges(result.graph),
+            "conflicts": result.log.conflicts,
+            "notes": sorted(result.log.notes, key=lambda n: (n["source"], n["message"])),
+        }
+        rendered.append((out_dir / "report.json", report.encode("utf-8")))
+        rendered.append((out_dir / "merges.json", (json.dumps(merges, ensure_ascii=False, indent=1) + "\n").encode("utf-8")))
+        for path, data in rendered:
+            atomic_write(path, data)
+    return [path for path, _ in rendered]
+
+
+def print_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, for large inputs on a terminal."""
+    if total < 200 or not sys.stderr.isatty():
+        return
+    if done == total or done % max(1, total // 100) == 0:
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\rreading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

@@ -1,0 +1,226 @@
+"""Map the networkx graph to RDF: schema.org first, kg's own terms where it has none.
+
+Every class and property used here is declared in ``ontology/kg.ttl``; a
+test checks that. Literals are typed (``xsd:dateTime``, ``xsd:integer``,
+``xsd:boolean``); urls found in documents are kept as ``xsd:anyURI``
+literals, so a malformed url can never break the graph's syntax, and only
+canonical urls become IRIs.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("https://w3id.org/newskg/id/topic/ai", type="topic", label="AI")
+>>> print(to_rdf(g).serialize(format="nt").strip())
+<https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .
+<https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/2004/02/skos/core#prefLabel> "AI" .
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from .dates import to_xsd
+from .namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
+
+KG = Namespace(ONTOLOGY)
+SDO = Namespace(SCHEMA)
+SK = Namespace(SKOS)
+
+#: Node type → RDF classes.
+CLASSES = {
+    "article": [SDO.NewsArticle],
+    "outlet": [SDO.NewsMediaOrganization],
+    "topic": [SK.Concept],
+    "organization": [SDO.Organization],
+    "person": [SDO.Person],
+    "place": [SDO.Place],
+    "image": [SDO.ImageObject],
+    "question": [SDO.Question],
+    "bias": [KG.BiasAssessment, SDO.Rating],
+    "sdg": [KG.SDGAssessment],
+    "goal": [KG.SustainableDevelopmentGoal],
+}
+#: Edge relation → predicate.
+PREDICATES = {
+    "publisher": SDO.publisher,
+    "about": SDO.about,
+    "mentions": SDO.mentions,
+    "author": SDO.author,
+    "editor": SDO.editor,
+    "image": SDO.image,
+    "logo": SDO.logo,
+    "location": SDO.contentLocation,
+    "related": KG.relatedCoverage,
+    "question": KG.hasQuestion,
+    "bias": KG.hasBiasAssessment,
+    "sdg": KG.hasSDGAssessment,
+    "goal": KG.goal,
+}
+#: Url role → property of a recorded url.
+URL_PROPERTIES = {
+    "web": KG.webUrl,
+    "original": KG.originalUrl,
+    "amp": KG.ampUrl,
+    "cdn_amp": KG.cdnAmpUrl,
+    "page": KG.pageUrl,
+    "analysis": KG.analysisUrl,
+}
+LANGUAGE_CODES = {"english": "en", "dutch": "nl", "german": "de", "french": "fr", "spanish": "es", "chinese": "zh"}
+_IRI_SAFE = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
+
+
+def _lit(value: Any) -> Literal:
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, datetime):
+        return Literal(to_xsd(value), datatype=XSD.dateTime)
+    return Literal(_safe_text(str(value)))
+
+
+def _safe_text(text: str) -> str:
+    """Drop characters RDF cannot carry (C0 controls other than tab/newline)."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", text)
+
+
+def _url_node(url: str) -> URIRef | Literal:
+    return URIRef(url) if _IRI_SAFE.match(url) else Literal(url, datatype=XSD.anyURI)
+
+
+def language_code(name: str) -> str:
+    """``English`` → ``en``; codes pass through; unknown names stay as written."""
+    key = name.strip().lower()
+    if key in LANGUAGE_CODES:
+        return LANGUAGE_CODES[key]
+    if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", key):
+        return key
+    try:
+        import pycountry
+
+        lang = pycountry.languages.lookup(name)
+        return str(getattr(lang, "alpha_2", None) or lang.alpha_3)
+    except LookupError:
+        return name
+
+
+def article_triples(s: URIRef, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+    if d.get("by_reference"):
+        yield s, KG.knownByReference, Literal(True)
+    if d.get("headline"):
+        yield s, SDO.headline, _lit(d["headline"])
+    for alt in d.get("alt_headline", []):
+        yield s, SDO.alternativeHeadline, _lit(alt)
+    if d.get("excerpt"):
+        yield s, SDO.description, _lit(d["excerpt"])
+    if d.get("body"):
+        yield s, SDO.articleBody, _lit(d["body"])
+    if d.get("published"):
+        yield s, SDO.datePublished, _lit(d["published"])
+    for alt in d.get("alt_published", []):
+        yield s, KG.alternativeDatePublished, _lit(alt)
+    if d.get("url"):
+        yield s, SDO.url, _url_node(d["url"])
+    for role, url in d.get("urls", []):
+        yield s, URL_PROPERTIES.get(role, KG.recordedUrl), Literal(_safe_text(url), datatype=XSD.anyURI)
+    simple = {
+        "section": SDO.articleSection,
+        "quality": KG.quality,
+        "heat": KG.heat,
+        "is_published": KG.feedPublished,
+        "category": KG.category,
+        "article_type": KG.itemType,
+        "site_name": KG.siteName,
+    }
+    for attr, pred in simple.items():
+        if d.get(attr) is not None:
+            yield s, pred, _lit(d[attr])
+    if d.get("language"):
+        yield s, SDO.inLanguage, Literal(language_code(d["language"]))
+    for credit in d.get("photo_credits", []):
+        yield s, SDO.creditText, _lit(credit)
+    for source in d.get("sources", []):
+        yield s, KG.sourceFile, _lit(source)
+    for key, value in d.get("extra", {}).items():
+        yield s, KG.extraField, _lit(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}")
+
+
+def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+    """Triples describing one node (not its edges)."""
+    s = URIRef(node)
+    kind = d["type"]
+    for cls in CLASSES[kind]:
+        yield s, RDF.type, cls
+    if kind == "article":
+        yield from article_triples(s, d)
+        yield s, RDFS.label, _lit(d["label"])
+        return
+    if kind == "topic":
+        yield s, SK.prefLabel, _lit(d["label"])
+        for alt in d.get("alt_names", []):
+            yield s, SK.altLabel, _lit(alt)
+        return
+    if kind == "goal":
+        yield s, SK.prefLabel, _lit(d["label"])
+        yield s, KG.goalNumber, _lit(d["number"])
+        return
+    yield s, SDO.name, _lit(d["label"])
+    for alt in d.get("alt_names", []):
+        yield s, SDO.alternateName, _lit(alt)
+    if kind == "outlet":
+        if d.get("domain"):
+            yield s, KG.domain, _lit(d["domain"])
+        if d.get("home"):
+            yield s, SDO.url, _url_node(d["home"])
+    elif kind == "place":
+        if d.get("iso"):
+            yield s, KG.isoCountryCode, _lit(d["iso"])
+        if d.get("geonames"):
+            yield s, SDO.sameAs, URIRef(d["geonames"])
+        if d.get("kind") == "country":
+            yield s, RDF.type, SDO.Country
+        elif d.get("kind") == "city":
+            yield s, RDF.type, SDO.City
+    elif kind == "image":
+        yield s, SDO.contentUrl, _url_node(d["url"])
+        for attr in ("width", "height"):
+            if d.get(attr) is not None:
+                yield s, SDO[attr], _lit(d[attr])
+    elif kind == "question":
+        answer = URIRef(node + "/answer")
+        yield s, SDO.acceptedAnswer, answer
+        yield answer, RDF.type, SDO.Answer
+        yield answer, SDO.text, _lit(d["answer"])
+    elif kind == "bias":
+        if d.get("score") is not None:
+            yield s, SDO.ratingValue, _lit(d["score"])
+            yield s, SDO.worstRating, _lit(0)
+        if d.get("scale") is not None:
+            yield s, SDO.bestRating, _lit(d["scale"])
+        if d.get("rationale"):
+            yield s, SDO.ratingExplanation, _lit(d["rationale"])
+    elif kind == "sdg":
+        for attr, pred in (("direction", KG.direction), ("relevance", KG.relevance), ("rationale", KG.rationale)):
+            if d.get(attr):
+                yield s, pred, _lit(d[attr])
+
+
+def to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """The RDF graph of a kg networkx graph."""
+    out = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        out.bind(prefix, Namespace(ns))
+    for node, data in graph.nodes(data=True):
+        for triple in node_triples(node, data):
+            out.add(triple)
+    for u, v, data in graph.edges(data=True):
+        out.add((URIRef(u), PREDICATES[data["relation"]], URIRef(v)))
+        if data["relation"] == "mentions" and v.split("--")[-1] == u.rsplit("/", 1)[-1]:
+            out.add((URIRef(v), KG.scopedTo, URIRef(u)))
+    return out
