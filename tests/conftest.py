@@ -1,0 +1,67 @@
+"""Shared fixtures: the real documents in ../shared, and builds of them.
+
+Tests that need ../shared skip with a clear message when it is absent (outside
+CI); in CI it is always there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.pipeline import BuildResult, write_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus"
+DATA = ROOT / "data"
+
+
+def need_shared() -> None:
+    if not SEEDS.is_dir() or not CORPUS.is_dir():
+        pytest.skip("../shared (seeds and corpus) is not beside the project; these tests read real documents from it")
+
+
+@pytest.fixture(scope="session")
+def seeds_result() -> BuildResult:
+    need_shared()
+    return kg.build([SEEDS])
+
+
+@pytest.fixture(scope="session")
+def corpus_result() -> BuildResult:
+    need_shared()
+    return kg.build([CORPUS, SEEDS])
+
+
+@pytest.fixture(scope="session")
+def seeds_out(seeds_result: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seeds-out")
+    write_outputs(seeds_result, out, ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_out(corpus_result: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus-out")
+    write_outputs(corpus_result, out, ("turtle", "ntriples", "jsonld", "html"))
+    return out
+
+
+def articles(result: BuildResult) -> dict[str, dict]:
+    """Article nodes by IRI."""
+    return {n: d for n, d in result.graph.nodes(data=True) if d["type"] == "article"}
+
+
+def find_article(result: BuildResult, headline_start: str) -> tuple[str, dict]:
+    hits = [(n, d) for n, d in articles(result).items() if (d.get("headline") or "").startswith(headline_start)]
+    assert len(hits) == 1, f"{len(hits)} articles start with {headline_start!r}"
+    return hits[0]
+
+
+def neighbours(result: BuildResult, node: str, relation: str) -> list[dict]:
+    g = result.graph
+    return [g.nodes[v] for _, v, r in g.out_edges(node, data="relation") if r == relation]
