@@ -69,7 +69,7 @@ class FileOutcome:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {"file": self.name, "status": self.status}
+        out: dict[str, Any] = {"file": self.name, "status": self.status}
         for key in ("format", "reason", "line", "column"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)

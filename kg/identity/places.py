@@ -53,13 +53,13 @@ def _index() -> dict[str, Place]:
         place = Place(info["name"], "country", code, code, f"https://sws.geonames.org/{info['geonameid']}/")
         by_code[code] = place
     for country in pycountry.countries:
-        place = by_code.get(country.alpha_2)
-        if not place:
+        known = by_code.get(country.alpha_2)
+        if not known:
             continue
         for attr in ("name", "common_name", "official_name"):
             value = getattr(country, attr, None)
             if value:
-                index.setdefault(name_key(value), place)
+                index.setdefault(name_key(value), known)
     for code, place in by_code.items():
         index.setdefault(name_key(place.name), place)
     for alias, code in COUNTRY_ALIASES.items():

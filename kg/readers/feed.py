@@ -103,9 +103,10 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
         mark = err.problem_mark
         line = first_line + mark.line if mark else None
         column = mark.column + 1 if mark else None
-        raise ReadError(
-            f"YAML syntax error: {err.problem or err}", source=name, line=line, column=column
-        ) from err
+        message = f"YAML syntax error: {err.problem or err}"
+        if err.context and err.context_mark:
+            message += f" ({err.context} that starts on line {first_line + err.context_mark.line})"
+        raise ReadError(message, source=name, line=line, column=column) from err
     except yaml.YAMLError as err:
         raise ReadError(f"YAML error: {err}", source=name, line=first_line) from err
     except RecursionError as err:

@@ -1,0 +1,73 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_build_sample_data(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(ROOT / "data"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "7 ingested, 1 skipped, 0 failed" in printed
+    assert "merged nodes" in printed and "conflicts" in printed
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf", "report.json", "merges.json"):
+        assert (out / name).stat().st_size > 0, name
+    report = json.loads((out / "report.json").read_text())
+    assert report["files"] == {"ingested": 7, "skipped": 1, "failed": 0}
+    skipped = [o for o in report["outcomes"] if o["status"] == "skipped"]
+    assert skipped[0]["file"] == "data/pages/SOURCES.tsv" and "manifest" in skipped[0]["reason"]
+
+
+def test_bad_input_is_reported_and_strict_fails(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.md").write_text("---\ntitle: Good\nwebUrl: https://x.org/good\n---\n")
+    (src / "bad.md").write_text("---\ntitle: [broken\n---\n")
+    (src / "blob.bin").write_bytes(b"\x89PNG\x00\x00\x01")
+    out = tmp_path / "out"
+    assert main(["build", str(src), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: 2 file(s) failed" in captured.err
+    report = json.loads((out / "report.json").read_text())
+    by_file = {o["file"].split("/")[-1]: o for o in report["outcomes"]}
+    assert by_file["good.md"]["status"] == "ingested"
+    assert by_file["bad.md"]["status"] == "failed" and by_file["bad.md"]["line"] == 3
+    assert "starts on line 2" in by_file["bad.md"]["reason"]
+    assert "binary" in by_file["blob.bin"]["reason"]
+    assert main(["build", str(src), "--out", str(tmp_path / "out2"), "--strict"]) == 1
+
+
+def test_unknown_format_is_a_usage_error(tmp_path, capsys):
+    assert main(["build", str(ROOT / "data"), "--format", "pdf", "--out", str(tmp_path)]) == 2
+    assert "unknown format 'pdf'" in capsys.readouterr().err
+
+
+def test_forced_format(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "story.text").write_text("Some Site – News\n\nA Headline About Bridges\n\nBy Ana Ruiz / Apr 02, 2024 08:30 AM / City\n\nBridges about a headline.\n")
+    out = tmp_path / "out"
+    assert main(["build", str(src), "--out", str(out), "--format", "page", "-q"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["outcomes"][0]["format"] == "page"
+
+
+def test_readme_sparql_examples_run_on_the_sample_output(tmp_path):
+    import re
+
+    import rdflib
+
+    out = tmp_path / "out"
+    assert main(["build", str(ROOT / "data"), "--out", str(out), "-q", "--exports", "turtle"]) == 0
+    graph = rdflib.Graph().parse(out / "graph.ttl")
+    queries = re.findall(r"```sparql\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.S)
+    assert len(queries) >= 2
+    answers = [list(graph.query(q)) for q in queries]
+    assert all(answers)
+    assert [str(v) for v in answers[0][0]] == ["Harbour Ledger", "4"]

@@ -1,0 +1,91 @@
+"""The interactive page in real headless Chromium (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.pipeline import write_outputs
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.kgReady === true", timeout=60000)
+    return page, errors, requests
+
+
+def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
+    page, errors, requests = open_page(browser, seeds_out / "graph.html")
+    assert int(page.evaluate("document.body.dataset.kgNodes")) == seeds_result.graph.number_of_nodes()
+    assert errors == []
+    assert [r for r in requests if not r.startswith("file:")] == []
+    page.screenshot(path=str(seeds_out / "seeds.png"))
+    # search focuses the right node and lists its connections
+    page.fill("#search", "Matthew Walsh")
+    page.press("#search", "Enter")
+    assert page.inner_text("#search-result") == "Found: Matthew Walsh"
+    assert "Matthew Walsh" in page.inner_text("#panel")
+    selected = page.evaluate("kg.network.getSelectedNodes().map(id => kg.byId[id].label)")
+    assert selected == ["Matthew Walsh"]
+    # a type filter hides nodes without a reload
+    before = page.evaluate("kg.view.length")
+    page.uncheck("input[data-type='image']")
+    assert page.evaluate("kg.view.length") == before - 9
+    page.close()
+
+
+def test_corpus_page_draws(browser, corpus_out, corpus_result):
+    page, errors, requests = open_page(browser, corpus_out / "graph.html")
+    assert int(page.evaluate("document.body.dataset.kgNodes")) == corpus_result.graph.number_of_nodes()
+    assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
+    page.close()
+
+
+def test_malicious_headline_is_text(browser, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    evil = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script> href"
+    (src / "evil.md").write_text(
+        "---\n"
+        f"title: '{evil}'\n"
+        "webUrl: \"https://x.org/a?q=</script><script>window.pwned=3</script>\"\n"
+        "provider:\n  name: '<b onmouseover=window.pwned=4>Evil</b>'\n  domain: x.org\n"
+        "topics: ['</script><script>window.pwned=5</script>']\n"
+        "---\n"
+    )
+    out = tmp_path / "out"
+    write_outputs(kg.build([src]), out, ("html",))
+    page, errors, _ = open_page(browser, out / "graph.html")
+    page.fill("#search", "<img")
+    page.press("#search", "Enter")
+    page.mouse.move(700, 450)
+    assert page.evaluate("window.pwned") is None
+    assert evil in page.inner_text("#panel")
+    assert errors == []
+    page.close()
