@@ -3,8 +3,8 @@
 Instance IRIs are derived from identity keys only (never from file names or
 read order), so the same input gives the same IRIs on every run.
 
->>> article_iri("zdnet.com/article/x")[:38]
-'https://w3id.org/newskg/id/article/a3b'
+>>> article_iri("zdnet.com/article/x")
+'https://w3id.org/newskg/id/article/66c50626ced4efe4'
 """
 
 from __future__ import annotations
