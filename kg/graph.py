@@ -207,7 +207,7 @@ def add_outlet(
     if provider and provider.name:
         state.names[iri][provider.name] += 1
         state.log.saw(iri, provider.name, source, where_, rule)
-    if provider and provider.domain:
+    if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
         state.log.saw(iri, provider.domain.lower(), source, where_ + " domain", rule)
     if provider:
         for image in provider.images:
