@@ -35,7 +35,35 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--exports", default=None,
                    help="comma-separated outputs (default: turtle,ntriples,jsonld,html,graphml,gexf)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any file failed to read")
+    b.add_argument("--no-store", action="store_true", help="do not write the embedded SPARQL store")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    q = sub.add_parser("query", help="run a SPARQL query (inline, a .rq file, or a library query by name)",
+                       usage="kg query [QUERY | FILE.rq | NAME] [--param K=V ...] [--format table|csv|tsv|json] [--data FILE ...]")
+    q.add_argument("query", nargs="?", help="SPARQL text, a .rq file, or the name of a library query")
+    q.add_argument("--list", action="store_true", help="list the library queries with their descriptions")
+    q.add_argument("--param", action="append", default=[], metavar="K=V", help="bind a parameter (as an RDF term)")
+    q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml"], help="result format")
+    q.add_argument("--store", type=Path, default=Path("output/store"), help="store folder (default output/store)")
+    q.add_argument("--data", type=Path, action="append", default=[], help="query these RDF files instead of the store")
+
+    s = sub.add_parser("serve", help="serve the store as a read-only SPARQL 1.1 endpoint on 127.0.0.1")
+    s.add_argument("--store", type=Path, default=Path("output/store"))
+    s.add_argument("--data", type=Path, action="append", default=[], help="serve these RDF files instead")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--allow-update", action="store_true", help="accept SPARQL updates (in memory only)")
+
+    p = sub.add_parser("push", help="load the graph into a SPARQL Graph Store Protocol server (replaces the graph)")
+    p.add_argument("url", help="the server's graph store endpoint, e.g. http://localhost:7878/store")
+    p.add_argument("--data", type=Path, default=Path("output/graph.nt"), help="N-Triples or Turtle to push")
+    p.add_argument("--graph", default=None, help="named graph IRI (default https://w3id.org/newskg/graph)")
+    p.add_argument("--default-graph", action="store_true", help="replace the default graph instead")
+    p.add_argument("--user")
+    p.add_argument("--password")
+
+    v = sub.add_parser("validate", help="check an output against the SHACL shapes in ontology/shapes.ttl")
+    v.add_argument("data", nargs="?", type=Path, default=Path("output/graph.ttl"))
     return parser
 
 
@@ -71,7 +99,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     options = Options(out=args.out, format=args.format, exports=exports, strict=args.strict,
                       progress=None if args.quiet else print_progress)
     result = build(paths, options)
-    written = write_outputs(result, args.out, exports)
+    written = write_outputs(result, args.out, exports, store=not args.no_store)
     failed = result.counts()["failed"]
     if not args.quiet:
         _print_summary(result, args.out, written)
@@ -82,7 +110,97 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build}
+def _params(pairs: list[str]) -> dict[str, str]:
+    from .errors import QueryError
+
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise QueryError(f"--param needs NAME=VALUE, got {pair!r}")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value
+    return out
+
+
+def _open(args: argparse.Namespace, writable: bool = False):  # type: ignore[no-untyped-def]
+    from .store import load_files, open_store
+
+    if args.data:
+        return load_files(args.data)
+    if writable:
+        store = load_files([])
+        src = open_store(args.store)
+        store.extend(src.quads_for_pattern(None, None, None, None))
+        return store
+    return open_store(args.store)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import format_results, library, resolve_query, run
+
+    if args.list:
+        for q in library():
+            params = " ".join(f"[{p.name}=…]" if p.optional else f"{p.name}=…" for p in q.params)
+            print(f"{q.name}{' ' + params if params else ''}\n    {q.description}")
+        return EXIT_OK
+    if not args.query:
+        print("kg query: give a query, a .rq file or a library name (--list shows the library)", file=sys.stderr)
+        return EXIT_USAGE
+    text, declared, _origin = resolve_query(args.query)
+    result = run(_open(args), text, _params(args.param), declared)
+    sys.stdout.write(format_results(result, args.format))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+
+    store = _open(args, writable=args.allow_update)
+    server = make_server(store, args.host, args.port, allow_update=args.allow_update)
+    host, port = str(server.server_address[0]), int(server.server_address[1])
+    print(f"SPARQL endpoint: http://{host}:{port}/sparql ({'updates allowed, in memory' if args.allow_update else 'read-only'}); Ctrl-C stops", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .push import DEFAULT_GRAPH, push
+
+    if not args.data.is_file():
+        raise KGError(f"no graph to push at {args.data}; run 'kg build' first")
+    data = args.data.read_bytes()
+    if args.data.suffix != ".nt":
+        import pyoxigraph as ox
+
+        from .store import load_files
+
+        data = ox.serialize(load_files([args.data]).quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
+    graph = None if args.default_graph else (args.graph or DEFAULT_GRAPH)
+    status = push(args.url, data, graph, args.user, args.password)
+    lines = data.count(b"\n")
+    print(f"pushed {lines} triples to {args.url} ({'default graph' if graph is None else graph}): HTTP {status}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    if not args.data.is_file():
+        raise KGError(f"no such file: {args.data}")
+    conforms, text = validate(args.data)
+    print(f"{args.data}: {'valid' if conforms else 'NOT valid'} against ontology/shapes.ttl")
+    if not conforms:
+        print(text)
+        return EXIT_FAILED_FILES
+    return EXIT_OK
+
+
+COMMANDS = {"build": cmd_build, "query": cmd_query, "serve": cmd_serve, "push": cmd_push, "validate": cmd_validate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -275,8 +275,9 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs))
 
 
-def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str]) -> list[Path]:
-    """Render every export, then write them and the reports atomically under a lock."""
+def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True) -> list[Path]:
+    """Render every export, then write them and the reports atomically under a lock;
+    then load the embedded SPARQL store (``store/``) and swap it in."""
     from .exporters import get_exporter
 
     with build_lock(out_dir):
@@ -294,7 +295,14 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str]) ->
         rendered.append((out_dir / "merges.json", (json.dumps(merges, ensure_ascii=False, indent=1) + "\n").encode("utf-8")))
         for path, data in rendered:
             atomic_write(path, data)
-    return [path for path, _ in rendered]
+        written = [path for path, _ in rendered]
+        if store:
+            from .exporters import ntriples
+            from .store import write_store
+
+            nt = next((data for path, data in rendered if path.name == ntriples.FILENAME), None)
+            written.append(write_store(out_dir, nt if nt is not None else ntriples.render(result)))
+    return written
 
 
 def print_progress(done: int, total: int) -> None:

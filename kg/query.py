@@ -1,0 +1,269 @@
+"""SPARQL over the graph: the query library, safe parameters, result formats.
+
+Library queries are ``.rq`` files in ``kg/queries`` whose header comments
+give a name, a description and parameters::
+
+    # name: coverage-cluster
+    # description: ...
+    # param: article (article): the article's IRI or url
+
+Parameters are bound as RDF terms through pyoxigraph's substitutions
+(SEP-0007), never pasted into the query text. The ontology's prefixes
+(``schema:``, ``kg:``, ``skos:`` …) are predeclared.
+
+>>> [q.name for q in library()][:2]
+['articles-by-bias', 'articles-by-person']
+>>> bind_value("2", "integer")
+<Literal value=2 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import QueryError
+from .namespaces import PREFIXES
+
+PARAM_TYPES = ("iri", "article", "literal", "integer", "date")
+_HEADER = re.compile(r"^#\s*(name|description|param):\s*(.+)$")
+_PARAM = re.compile(r"^(?P<name>\w+)\s*\((?P<type>\w+)(?P<optional>,\s*optional)?\)\s*:?\s*(?P<help>.*)$")
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+@dataclass
+class Param:
+    """A parameter of a library query."""
+
+    name: str
+    type: str
+    optional: bool
+    help: str
+
+
+@dataclass
+class LibraryQuery:
+    """A named, documented query of the library."""
+
+    name: str
+    description: str
+    text: str
+    params: list[Param] = field(default_factory=list)
+
+
+def parse_library_query(text: str, origin: str) -> LibraryQuery:
+    """Read the header comments of a ``.rq`` file."""
+    name = description = None
+    params = []
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "name":
+            name = value.strip()
+        elif key == "description":
+            description = value.strip()
+        else:
+            p = _PARAM.match(value.strip())
+            if not p or p.group("type") not in PARAM_TYPES:
+                raise QueryError(f"{origin}: bad param line {line!r}")
+            params.append(Param(p.group("name"), p.group("type"), bool(p.group("optional")), p.group("help")))
+    if not name or not description:
+        raise QueryError(f"{origin}: a library query needs '# name:' and '# description:' lines")
+    return LibraryQuery(name, description, text, params)
+
+
+@lru_cache(maxsize=1)
+def _library() -> dict[str, LibraryQuery]:
+    out = {}
+    for entry in sorted(resources.files("kg.queries").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            query = parse_library_query(entry.read_text(encoding="utf-8"), entry.name)
+            out[query.name] = query
+    return out
+
+
+def library() -> list[LibraryQuery]:
+    """Every library query, by name."""
+    return list(_library().values())
+
+
+def get_query(name: str) -> LibraryQuery:
+    """The library query called *name*."""
+    try:
+        return _library()[name]
+    except KeyError:
+        raise QueryError(f"no library query named {name!r}; 'kg query --list' shows them") from None
+
+
+def bind_value(value: str, type_: str) -> Any:
+    """A parameter's text as an RDF term of the declared type."""
+    import pyoxigraph as ox
+
+    xsd = PREFIXES["xsd"]
+    if type_ == "iri":
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
+            raise QueryError(f"not an IRI: {value!r}")
+        return ox.NamedNode(value)
+    if type_ == "article":
+        if value.startswith(PREFIXES["kgid"]):
+            return ox.NamedNode(value)
+        from .identity.urls import InvalidUrl, url_key
+        from .namespaces import article_iri
+
+        try:
+            return ox.NamedNode(article_iri(url_key(value)))
+        except InvalidUrl as err:
+            raise QueryError(f"not an article IRI or url: {value!r}") from err
+    if type_ == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise QueryError(f"not an integer: {value!r}")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(xsd + "integer"))
+    if type_ == "date":
+        return ox.Literal(value, datatype=ox.NamedNode(xsd + "date"))
+    return ox.Literal(value)
+
+
+def guess_value(value: str) -> Any:
+    """A parameter of an ad-hoc query: ``<iri>`` or an http(s) url is an IRI,
+    digits are an integer, anything else a plain string."""
+    if value.startswith("<") and value.endswith(">"):
+        return bind_value(value[1:-1], "iri")
+    if re.match(r"https?://", value):
+        return bind_value(value, "iri")
+    if re.fullmatch(r"[+-]?\d+", value):
+        return bind_value(value, "integer")
+    return bind_value(value, "literal")
+
+
+def substitutions(params: dict[str, str], declared: list[Param] | None) -> dict[Any, Any]:
+    """Bind ``name=value`` parameters as RDF terms for pyoxigraph."""
+    import pyoxigraph as ox
+
+    out = {}
+    if declared is not None:
+        known = {p.name: p for p in declared}
+        for name in params:
+            if name not in known:
+                raise QueryError(f"unknown parameter {name!r} (this query takes: {', '.join(known) or 'none'})")
+        for p in declared:
+            if p.name not in params and not p.optional:
+                raise QueryError(f"missing parameter: --param {p.name}=… ({p.help})")
+        for name, value in params.items():
+            out[ox.Variable(name)] = bind_value(value, known[name].type)
+    else:
+        for name, value in params.items():
+            if not re.fullmatch(r"\w+", name):
+                raise QueryError(f"bad parameter name {name!r}")
+            out[ox.Variable(name)] = guess_value(value)
+    return out
+
+
+def syntax_error(err: Exception, text: str) -> QueryError:
+    """A readable error for a malformed query: line, column, the line, a caret, a hint."""
+    message = str(err)
+    m = _ERROR_AT.search(message)
+    if not m:
+        return QueryError(f"SPARQL syntax error: {message}")
+    line, column, detail = int(m.group(1)), int(m.group(2)), m.group(3)
+    lines = text.splitlines() or [""]
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "check the brackets, dots and semicolons around this point"
+    if "Prefix not found" in detail:
+        hint = f"unknown prefix; predeclared: {', '.join(sorted(PREFIXES))}"
+    elif "expected" in detail:
+        first = detail.split("\n")[0]
+        hint = first if len(first) < 120 else hint
+    return QueryError(f"SPARQL syntax error at line {line}, column {column}:\n  {shown}\n  {' ' * max(column - 1, 0)}^\nhint: {hint}")
+
+
+def run(store: Any, text: str, params: dict[str, str] | None = None, declared: list[Param] | None = None) -> Any:
+    """Run *text* on *store*; the result is pyoxigraph's (solutions, triples or boolean)."""
+    subs = substitutions(params or {}, declared)
+    try:
+        return store.query(text, prefixes=dict(PREFIXES), substitutions=subs or None)
+    except SyntaxError as err:
+        raise syntax_error(err, text) from err
+    except (OSError, ValueError, RuntimeError) as err:
+        raise QueryError(f"query failed: {err}") from err
+
+
+def term_text(term: Any) -> str:
+    """A term as a person reads it: IRIs and literals without quotes or datatypes."""
+    if term is None:
+        return ""
+    return str(term.value)
+
+
+def format_results(result: Any, fmt: str = "table") -> str:
+    """Results as a text table, or as W3C CSV/TSV/JSON (SELECT, ASK); Turtle for graphs."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "table":
+            return "true\n" if bool(result) else "false\n"
+        return bytes(result.serialize(format=_results_format(fmt)) or b"").decode("utf-8")
+    if isinstance(result, ox.QueryTriples):
+        triples = list(result)
+        prefixes = {k: v for k, v in PREFIXES.items() if k != "kgid"}  # kgid:article\/… reads badly
+        return bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8")
+    if fmt != "table":
+        return bytes(result.serialize(format=_results_format(fmt)) or b"").decode("utf-8")
+    variables = [v.value for v in result.variables]
+    rows = [[term_text(solution[v]).replace("\n", " ") for v in variables] for solution in result]
+    widths = [min(max([_width(v)] + [_width(r[i]) for r in rows]), 80) for i, v in enumerate(variables)]
+    lines = [" | ".join(_pad(v, w) for v, w in zip(variables, widths)).rstrip()]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Columns *text* takes in a terminal (wide East Asian characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """*text* cut to *width* columns (with an ellipsis) and padded to it."""
+    if _width(text) > width:
+        out = ""
+        for char in text:
+            if _width(out + char) > width - 1:
+                break
+            out += char
+        text = out + "…"
+    return text + " " * (width - _width(text))
+
+
+def _results_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+               "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+    if fmt not in formats:
+        raise QueryError(f"unknown result format {fmt!r} (table, csv, tsv, json, xml)")
+    return formats[fmt]
+
+
+def resolve_query(arg: str) -> tuple[str, list[Param] | None, str]:
+    """A query argument as ``(text, declared params or None, origin)``: a library
+    name, a ``.rq`` file, or inline SPARQL."""
+    if arg in _library():
+        q = _library()[arg]
+        return q.text, q.params, f"library query {arg}"
+    path = Path(arg)
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 300 and "\n" not in arg and path.is_file()):
+        if not path.is_file():
+            raise QueryError(f"no such query file: {arg}")
+        return path.read_text(encoding="utf-8"), None, str(path)
+    if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", arg, re.I):
+        raise QueryError(f"{arg!r} is not a library query, a .rq file or a SPARQL query ('kg query --list' shows the library)")
+    return arg, None, "inline query"

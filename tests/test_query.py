@@ -1,0 +1,196 @@
+"""The SPARQL side: embedded store, kg query, the library with exact answers, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.cli import main
+from kg.errors import QueryError
+from kg.query import format_results, get_query, library, run
+from kg.store import open_store
+
+
+@pytest.fixture(scope="module")
+def seeds_store(seeds_out):
+    return open_store(seeds_out / "store")
+
+
+@pytest.fixture(scope="module")
+def corpus_store(corpus_out):
+    return open_store(corpus_out / "store")
+
+
+def rows(store, name, **params):
+    q = get_query(name)
+    result = run(store, q.text, {k: str(v) for k, v in params.items()}, q.params)
+    variables = [v.value for v in result.variables]
+    return [tuple(None if s[v] is None else s[v].value for v in variables) for s in result]
+
+
+def test_library_has_documented_queries():
+    queries = library()
+    assert len(queries) >= 10
+    assert all(q.description and q.text.strip() for q in queries)
+
+
+def test_articles_per_outlet(seeds_store):
+    got = rows(seeds_store, "articles-per-outlet")
+    assert got[0][1:] == ("中国日报网", "2")
+    assert sorted(r[2] for r in got) == ["1"] * 8 + ["2"]
+
+
+def test_topics_over_time(seeds_store):
+    assert ("AI", "2023-08", "2") in rows(seeds_store, "topics-over-time")
+    assert rows(seeds_store, "topics-over-time", topic="Computer Vision") == [
+        ("Computer Vision", "2021-03", "1"), ("Computer Vision", "2023-08", "2"),
+    ]
+
+
+def test_mentioned_with_organization(seeds_store):
+    got = rows(seeds_store, "mentioned-with-organization", organization="Supreme People's Court")
+    assert {(t, n) for _o, t, n, _c in got} == {
+        ("organization", "Cyberspace Administration Of China"), ("organization", "Ministry Of Public Security"),
+        ("organization", "Zhongdun Law Offices"), ("person", "Li"), ("person", "Wei Jingfeng"), ("person", "Xu"),
+        ("place", "China"),
+    }
+
+
+def test_outlets_covering_story_is_transitive(corpus_store):
+    # seed 001 lists two articles; through them nothing else: a small, exact cluster
+    got = rows(corpus_store, "outlets-covering-story",
+               article="https://www.biometricupdate.com/202103/chinese-lawmakers-consider-more-facial-recognition-restrictions")
+    assert sorted(r[2] for r in got) == ["Biometric Companies", "Crowdfund Insider", "Law"]
+    # seed 003 → seed 002 → three more outlets, two steps away from 003
+    got = rows(corpus_store, "outlets-covering-story",
+               article="https://www.zdnet.com/article/china-closes-record-number-of-personal-data-breaches-moots-facial-recognition-law/")
+    names = {r[2] for r in got}
+    assert {"ZDNet", "中国日报网", "Forbes", "coinspeaker", "International Business Times"} <= names
+
+
+def test_coverage_cluster(seeds_store):
+    got = rows(seeds_store, "coverage-cluster", article="https://global.chinadaily.com.cn/a/202308/10/WS64d415c7a31035260b81b385.html")
+    assert [r[2] for r in got] == [
+        "China Proposes Stricter Regulations on Facial Recognition to Protect Privacy",
+        "China Plans To Restrict Use Of Facial Recognition Tech By Businesses, Issues Draft Guidelines",
+        "Application of facial recognition tech needs to be strictly regulated",
+        "New Chinese Facial Recognition Regulations Could Shield Citizens From Surveillance Capitalism",
+        "China closes record number of personal data breaches, moots facial recognition law",
+    ]
+    assert [r[5] for r in got] == ["true", "true", "false", "true", "false"]
+
+
+def test_most_connected_entities(seeds_store):
+    got = rows(seeds_store, "most-connected-entities")
+    assert got[:2] == [
+        ("https://w3id.org/newskg/id/topic/ai", "topic", "AI", "3"),
+        ("https://w3id.org/newskg/id/topic/computer-vision", "topic", "Computer Vision", "3"),
+    ]
+
+
+def test_articles_by_bias(seeds_store):
+    got = rows(seeds_store, "articles-by-bias")
+    assert [(r[2], r[3]) for r in got] == [("Bias by Omission", "3"), ("False Dichotomy", "3"), ("Framing Bias", "2"), ("Language Bias", "1")]
+    assert [r[3] for r in rows(seeds_store, "articles-by-bias", dimension="Framing Bias")] == ["2"]
+
+
+def test_articles_by_sdg(seeds_store):
+    (row,) = rows(seeds_store, "articles-by-sdg", goalNumber=16)
+    assert row[1] == "SDG 16: Peace, Justice and Strong Institutions" and row[4:] == ("Positive", "Direct Relevance")
+    assert rows(seeds_store, "articles-by-sdg", goalNumber=3) == []
+
+
+def test_co_mentions(seeds_store):
+    got = rows(seeds_store, "co-mentions")
+    assert len(got) == 21  # 4 organisations + 3 people in one article: 7 choose 2
+    assert all(r[2] == "1" for r in got)
+
+
+def test_known_by_reference(seeds_store, corpus_store):
+    assert len(rows(seeds_store, "known-by-reference")) == 5
+    corpus = rows(corpus_store, "known-by-reference")
+    assert corpus and all(int(r[3]) >= 1 for r in corpus)
+    assert int(corpus[0][3]) >= int(corpus[-1][3])
+
+
+def test_topic_cooccurrence(seeds_store):
+    assert rows(seeds_store, "topic-cooccurrence")[0] == ("AI", "Computer Vision", "3")
+
+
+def test_articles_by_person(seeds_store):
+    ((person, _a, headline, role, date),) = rows(seeds_store, "articles-by-person", person="Matthew Walsh")
+    assert headline.startswith("Top Lawmakers") and role == "author" and date.startswith("2020-10-21")
+
+
+def test_parameters_are_bound_as_terms_not_pasted(seeds_store):
+    evil = 'x" } UNION { ?org ?p ?o } #'
+    assert rows(seeds_store, "mentioned-with-organization", organization=evil) == []
+    with pytest.raises(QueryError, match="not an integer"):
+        rows(seeds_store, "articles-by-sdg", goalNumber="16 } #")
+    with pytest.raises(QueryError, match="missing parameter"):
+        rows(seeds_store, "coverage-cluster")
+    with pytest.raises(QueryError, match="unknown parameter"):
+        rows(seeds_store, "articles-per-outlet", outlet="x")
+
+
+def test_syntax_error_shows_line_column_and_hint(seeds_store):
+    with pytest.raises(QueryError) as info:
+        run(seeds_store, "SELECT ?h WHERE {\n  ?a schema:headline ?h\n  FILTER(\n}")
+    text = str(info.value)
+    assert "line 4, column" in text and "^" in text and "hint:" in text
+    with pytest.raises(QueryError, match="unknown prefix"):
+        run(seeds_store, "SELECT * WHERE { ?a nope:x ?b }")
+
+
+def test_result_formats(seeds_store):
+    result = run(seeds_store, "SELECT ?name WHERE { ?o a schema:NewsMediaOrganization ; schema:name ?name } ORDER BY ?name LIMIT 2")
+    table = format_results(result, "table")
+    assert table.splitlines()[0] == "name" and table.endswith("(2 rows)\n")
+    data = json.loads(format_results(run(seeds_store, "SELECT ?n WHERE { ?o schema:name ?n } LIMIT 1"), "json"))
+    assert data["head"]["vars"] == ["n"]
+    csv = format_results(run(seeds_store, "SELECT ?n WHERE { ?o schema:name ?n } LIMIT 1"), "csv")
+    assert csv.startswith("n\r\n")
+    ttl = format_results(run(seeds_store, "CONSTRUCT { ?a schema:headline ?h } WHERE { ?a schema:headline ?h }"), "table")
+    assert "schema:headline" in ttl
+
+
+def test_cli_query_inline_file_and_data(seeds_out, tmp_path, capsys):
+    store = str(seeds_out / "store")
+    assert main(["query", "articles-per-outlet", "--store", store, "--format", "csv"]) == 0
+    assert "Caixin Global" in capsys.readouterr().out
+    rq = tmp_path / "q.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:NewsArticle }")
+    assert main(["query", str(rq), "--data", str(seeds_out / "graph.ttl"), "--format", "tsv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == '10'
+    assert main(["query", "SELECT * WHERE { ?a ?b }", "--store", store]) == 2
+    assert "syntax error" in capsys.readouterr().err
+    assert main(["query", "--list"]) == 0
+    assert "coverage-cluster" in capsys.readouterr().out
+
+
+def test_store_is_replaced_atomically(tmp_path):
+    from kg.store import STORE_LINK, write_store
+
+    first = write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n')
+    target_one = first.resolve()
+    write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "2" .\n')
+    link = tmp_path / STORE_LINK
+    assert link.is_symlink() and link.resolve() != target_one and not target_one.exists()
+    assert [q.object.value for q in open_store(link).quads_for_pattern(None, None, None, None)] == ["2"]
+
+
+def test_shacl_shapes_accept_outputs_and_catch_errors(seeds_out, corpus_out, tmp_path):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.validate import validate
+
+    assert validate(seeds_out / "graph.ttl")[0]
+    assert validate(corpus_out / "graph.ttl")[0]
+    g = Graph().parse(seeds_out / "graph.ttl")
+    article = next(g.subjects(URIRef("https://schema.org/headline"), None))
+    g.add((article, URIRef("https://schema.org/datePublished"), Literal("1999-01-01T00:00:00Z", datatype=XSD.dateTime)))
+    conforms, text = validate(g)
+    assert not conforms and "datePublished" in text
+    assert main(["validate", str(seeds_out / "graph.ttl")]) == 0
