@@ -9,7 +9,7 @@ canonical urls become IRIs.
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("https://w3id.org/newskg/id/topic/ai", type="topic", label="AI")
->>> print("\n".join(sorted(to_rdf(g).serialize(format="nt").strip().splitlines())))
+>>> for line in sorted(to_rdf(g).serialize(format="nt").strip().splitlines()): print(line)
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/2004/02/skos/core#prefLabel> "AI" .
 """
