@@ -90,14 +90,34 @@ class BuildResult:
     documents: int
     title: str = "kg news graph"
     _rdf: Any = None
+    _nt: list[str] | None = None
+
+    @property
+    def nt_lines(self) -> list[str]:
+        """The graph as sorted N-Triples lines (mapped on first use)."""
+        if self._nt is None:
+            from .rdf import ntriples_lines
+
+            self._nt = ntriples_lines(self.graph)
+        return self._nt
+
+    @property
+    def ntriples(self) -> bytes:
+        """The graph as N-Triples bytes, sorted: the form every RDF export starts from."""
+        return ("\n".join(self.nt_lines) + "\n").encode("utf-8") if self.nt_lines else b""
 
     @property
     def rdf(self) -> Any:
-        """The rdflib graph (mapped on first use)."""
+        """The graph as an rdflib graph (parsed on first use; for notebooks)."""
         if self._rdf is None:
-            from .rdf import to_rdf
+            from rdflib import Graph, Namespace
 
-            self._rdf = to_rdf(self.graph)
+            from .namespaces import PREFIXES
+
+            self._rdf = Graph(bind_namespaces="none")
+            for prefix, ns in PREFIXES.items():
+                self._rdf.bind(prefix, Namespace(ns))
+            self._rdf.parse(data=self.ntriples.decode("utf-8"), format="nt")
         return self._rdf
 
     def counts(self) -> dict[str, int]:
@@ -297,11 +317,9 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
             atomic_write(path, data)
         written = [path for path, _ in rendered]
         if store:
-            from .exporters import ntriples
             from .store import write_store
 
-            nt = next((data for path, data in rendered if path.name == ntriples.FILENAME), None)
-            written.append(write_store(out_dir, nt if nt is not None else ntriples.render(result)))
+            written.append(write_store(out_dir, result.ntriples))
     return written
 
 

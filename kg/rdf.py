@@ -9,7 +9,7 @@ canonical urls become IRIs.
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("https://w3id.org/newskg/id/topic/ai", type="topic", label="AI")
->>> for line in sorted(to_rdf(g).serialize(format="nt").strip().splitlines()): print(line)
+>>> for line in ntriples_lines(g): print(line)
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/2004/02/skos/core#prefLabel> "AI" .
 """
@@ -20,17 +20,50 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from .dates import to_xsd
 from .namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
 
-KG = Namespace(ONTOLOGY)
-SDO = Namespace(SCHEMA)
-SK = Namespace(SKOS)
+
+class IRI(str):
+    """An IRI term."""
+
+    __slots__ = ()
+
+
+class Lit(NamedTuple):
+    """A literal term: its lexical form and datatype IRI (``None``: a plain string)."""
+
+    value: str
+    datatype: str | None = None
+
+
+Term = IRI | Lit
+
+
+class NS(str):
+    """A namespace: ``NS("https://schema.org/").headline`` is an :class:`IRI`."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> IRI:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return IRI(self + name)
+
+    def __getitem__(self, name: str) -> IRI:  # type: ignore[override]
+        return IRI(self + name)
+
+
+KG = NS(ONTOLOGY)
+SDO = NS(SCHEMA)
+SK = NS(SKOS)
+RDF = NS(PREFIXES["rdf"])
+RDFS = NS(PREFIXES["rdfs"])
+XSD = NS(PREFIXES["xsd"])
 
 #: Node type → RDF classes.
 CLASSES = {
@@ -75,14 +108,14 @@ LANGUAGE_CODES = {"english": "en", "dutch": "nl", "german": "de", "french": "fr"
 _IRI_SAFE = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
 
 
-def _lit(value: Any) -> Literal:
+def _lit(value: Any) -> Lit:
     if isinstance(value, bool):
-        return Literal(value)
+        return Lit("true" if value else "false", XSD.boolean)
     if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
+        return Lit(str(value), XSD.integer)
     if isinstance(value, datetime):
-        return Literal(to_xsd(value), datatype=XSD.dateTime)
-    return Literal(_safe_text(str(value)))
+        return Lit(to_xsd(value), XSD.dateTime)
+    return Lit(_safe_text(str(value)))
 
 
 def _safe_text(text: str) -> str:
@@ -90,8 +123,8 @@ def _safe_text(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", text)
 
 
-def _url_node(url: str) -> URIRef | Literal:
-    return URIRef(url) if _IRI_SAFE.match(url) else Literal(url, datatype=XSD.anyURI)
+def _url_node(url: str) -> Term:
+    return IRI(url) if _IRI_SAFE.match(url) else Lit(_safe_text(url), XSD.anyURI)
 
 
 def language_code(name: str) -> str:
@@ -110,9 +143,9 @@ def language_code(name: str) -> str:
         return name
 
 
-def article_triples(s: URIRef, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+def article_triples(s: IRI, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
     if d.get("by_reference"):
-        yield s, KG.knownByReference, Literal(True)
+        yield s, KG.knownByReference, _lit(True)
     if d.get("headline"):
         yield s, SDO.headline, _lit(d["headline"])
     for alt in d.get("alt_headline", []):
@@ -128,7 +161,7 @@ def article_triples(s: URIRef, d: dict[str, Any]) -> Iterator[tuple[Any, Any, An
     if d.get("url"):
         yield s, SDO.url, _url_node(d["url"])
     for role, url in d.get("urls", []):
-        yield s, URL_PROPERTIES.get(role, KG.recordedUrl), Literal(_safe_text(url), datatype=XSD.anyURI)
+        yield s, URL_PROPERTIES.get(role, KG.recordedUrl), Lit(_safe_text(url), XSD.anyURI)
     simple = {
         "section": SDO.articleSection,
         "quality": KG.quality,
@@ -142,7 +175,7 @@ def article_triples(s: URIRef, d: dict[str, Any]) -> Iterator[tuple[Any, Any, An
         if d.get(attr) is not None:
             yield s, pred, _lit(d[attr])
     if d.get("language"):
-        yield s, SDO.inLanguage, Literal(language_code(d["language"]))
+        yield s, SDO.inLanguage, _lit(language_code(d["language"]))
     for credit in d.get("photo_credits", []):
         yield s, SDO.creditText, _lit(credit)
     for source in d.get("sources", []):
@@ -151,9 +184,9 @@ def article_triples(s: URIRef, d: dict[str, Any]) -> Iterator[tuple[Any, Any, An
         yield s, KG.extraField, _lit(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}")
 
 
-def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
     """Triples describing one node (not its edges)."""
-    s = URIRef(node)
+    s = IRI(node)
     kind = d["type"]
     for cls in CLASSES[kind]:
         yield s, RDF.type, cls
@@ -182,7 +215,7 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]
         if d.get("iso"):
             yield s, KG.isoCountryCode, _lit(d["iso"])
         if d.get("geonames"):
-            yield s, SDO.sameAs, URIRef(d["geonames"])
+            yield s, SDO.sameAs, IRI(d["geonames"])
         if d.get("kind") == "country":
             yield s, RDF.type, SDO.Country
         elif d.get("kind") == "city":
@@ -193,7 +226,7 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]
             if d.get(attr) is not None:
                 yield s, SDO[attr], _lit(d[attr])
     elif kind == "question":
-        answer = URIRef(node + "/answer")
+        answer = IRI(node + "/answer")
         yield s, SDO.acceptedAnswer, answer
         yield answer, RDF.type, SDO.Answer
         yield answer, SDO.text, _lit(d["answer"])
@@ -211,16 +244,46 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]
                 yield s, pred, _lit(d[attr])
 
 
-def to_rdf(graph: nx.MultiDiGraph) -> Graph:
-    """The RDF graph of a kg networkx graph."""
+def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
+    """Every triple of the graph (unsorted, possibly repeated)."""
+    for node, data in graph.nodes(data=True):
+        yield from node_triples(node, data)
+    for u, v, data in graph.edges(data=True):
+        yield IRI(u), PREDICATES[data["relation"]], IRI(v)
+        if data["relation"] == "mentions" and v.split("--")[-1] == u.rsplit("/", 1)[-1]:
+            yield IRI(v), KG.scopedTo, IRI(u)
+
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ECHAR_RE = re.compile('[\\\\"\n\r\t\b\f]')
+_IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def nt_term(term: Term) -> str:
+    """A term in N-Triples syntax.
+
+    >>> nt_term(Lit('say "hi"\\n')), nt_term(IRI("https://x.org/a b"))
+    ('"say \\\\"hi\\\\"\\\\n"', '<https://x.org/a%20b>')
+    """
+    if isinstance(term, Lit):
+        text = '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group(0)], term.value) + '"'
+        if term.datatype and term.datatype != XSD.string:
+            text += "^^<" + term.datatype + ">"
+        return text
+    return "<" + _IRI_ESCAPE.sub(lambda m: "%{:02X}".format(ord(m.group(0))), term) + ">"
+
+
+def ntriples_lines(graph: nx.MultiDiGraph) -> list[str]:
+    """The graph as sorted, unique N-Triples lines (without newlines)."""
+    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples(graph)})
+
+
+def to_rdf(graph: nx.MultiDiGraph) -> Any:
+    """The graph as an :class:`rdflib.Graph` (for notebooks and tests)."""
+    from rdflib import Graph, Namespace
+
     out = Graph(bind_namespaces="none")
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, Namespace(ns))
-    for node, data in graph.nodes(data=True):
-        for triple in node_triples(node, data):
-            out.add(triple)
-    for u, v, data in graph.edges(data=True):
-        out.add((URIRef(u), PREDICATES[data["relation"]], URIRef(v)))
-        if data["relation"] == "mentions" and v.split("--")[-1] == u.rsplit("/", 1)[-1]:
-            out.add((URIRef(v), KG.scopedTo, URIRef(u)))
+    out.parse(data="\n".join(ntriples_lines(graph)), format="nt")
     return out

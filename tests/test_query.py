@@ -189,7 +189,7 @@ def test_shacl_shapes_accept_outputs_and_catch_errors(seeds_out, corpus_out, tmp
     assert validate(seeds_out / "graph.ttl")[0]
     assert validate(corpus_out / "graph.ttl")[0]
     g = Graph().parse(seeds_out / "graph.ttl")
-    article = next(g.subjects(URIRef("https://schema.org/headline"), None))
+    article = next(g.subjects(URIRef("https://schema.org/datePublished"), None))
     g.add((article, URIRef("https://schema.org/datePublished"), Literal("1999-01-01T00:00:00Z", datatype=XSD.dateTime)))
     conforms, text = validate(g)
     assert not conforms and "datePublished" in text

@@ -14,10 +14,11 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from rdflib import RDF, Literal, URIRef
-from rdflib.namespace import XSD
-
 from ..namespaces import PREFIXES
+from ..rdf import IRI, triples
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 NAME = "jsonld"
 FILENAME = "graph.jsonld"
@@ -39,32 +40,33 @@ def compact(iri: str) -> str:
 
 
 def _value(term: Any) -> Any:
-    if isinstance(term, URIRef):
+    if isinstance(term, IRI):
         return {"@id": str(term)}
-    assert isinstance(term, Literal)
-    out: dict[str, Any] = {"@value": str(term)}
-    if term.language:
-        out["@language"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        out["@type"] = compact(str(term.datatype))
+    out: dict[str, Any] = {"@value": term.value}
+    if term.datatype and term.datatype != XSD_STRING:
+        out["@type"] = compact(term.datatype)
     return out
 
 
 def render(result: Any) -> bytes:
-    """The result's RDF graph as compacted-by-prefix JSON-LD."""
+    """The result's graph as JSON-LD, nodes compacted by prefix."""
     subjects: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in result.rdf:
+    seen = set()
+    for s, p, o in triples(result.graph):
+        if (s, p, o) in seen:
+            continue
+        seen.add((s, p, o))
         subjects[str(s)][str(p)].append(o)
     nodes = []
-    for s in sorted(subjects):
-        node: dict[str, Any] = {"@id": s}
-        props = subjects[s]
-        types = sorted(compact(str(o)) for o in props.pop(str(RDF.type), []))
+    for subject in sorted(subjects):
+        node: dict[str, Any] = {"@id": subject}
+        props = subjects[subject]
+        types = sorted(compact(str(o)) for o in props.pop(RDF_TYPE, []))
         if types:
             node["@type"] = types
-        for p in sorted(props):
-            values = sorted((_value(o) for o in props[p]), key=lambda v: json.dumps(v, sort_keys=True))
-            node[compact(p)] = values
+        for predicate in sorted(props):
+            values = sorted((_value(o) for o in props[predicate]), key=lambda v: json.dumps(v, sort_keys=True))
+            node[compact(predicate)] = values
         nodes.append(node)
     doc = {"@context": dict(sorted(PREFIXES.items())), "@graph": nodes}
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")

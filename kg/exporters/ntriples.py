@@ -13,7 +13,6 @@ FILENAME = "graph.nt"
 
 
 def render(result: Any) -> bytes:
-    """Sorted N-Triples of the result's RDF graph."""
-    text = result.rdf.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.split("\n") if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """Sorted N-Triples of the result's graph."""
+    data: bytes = result.ntriples
+    return data

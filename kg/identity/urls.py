@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 AMP_PARAMS = frozenset({"amp", "_amp", "outputtype", "view", "platform", "amp_js_v", "usqp"})
@@ -85,6 +86,7 @@ def unwrap_amp_cache(parts):  # type: ignore[no-untyped-def]
     return urlsplit(urlunsplit((scheme, m.group(2), m.group(3) or "/", parts.query, parts.fragment)))
 
 
+@lru_cache(maxsize=200_000)
 def canonical_url(url: str) -> str:
     """The canonical form of an absolute http(s) url (see the module's rules)."""
     text = html.unescape(url.strip())
@@ -119,6 +121,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+@lru_cache(maxsize=200_000)
 def url_key(url: str) -> str:
     """The identity key of an article url: canonical, without scheme, ``www.`` or trailing ``/``."""
     canon = canonical_url(url)
