@@ -21,7 +21,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ from .model import Document
 from .readers import canonical_name, detect_format, get_reader
 from .sources import as_source
 
+#: Inputs smaller than this are read in one process (starting workers costs more).
+PARALLEL_FROM = 400
 #: Manifest files: tab-separated, with a ``file`` and a ``url`` column.
 MANIFEST_COLUMNS = {"file", "url"}
 
@@ -53,6 +55,7 @@ class Options:
     exports: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
     strict: bool = False
     progress: Callable[[int, int], None] | None = None
+    workers: int | None = None
 
 
 @dataclass
@@ -91,6 +94,7 @@ class BuildResult:
     title: str = "kg news graph"
     _rdf: Any = None
     _nt: list[str] | None = None
+    _nt_bytes: bytes | None = None
 
     @property
     def nt_lines(self) -> list[str]:
@@ -104,7 +108,9 @@ class BuildResult:
     @property
     def ntriples(self) -> bytes:
         """The graph as N-Triples bytes, sorted: the form every RDF export starts from."""
-        return ("\n".join(self.nt_lines) + "\n").encode("utf-8") if self.nt_lines else b""
+        if self._nt_bytes is None:
+            self._nt_bytes = ("\n".join(self.nt_lines) + "\n").encode("utf-8") if self.nt_lines else b""
+        return self._nt_bytes
 
     @property
     def rdf(self) -> Any:
@@ -260,6 +266,33 @@ def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str])
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
 
 
+def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:
+    chunk, fmt, manifests = args
+    return [read_file(path, name, fmt, manifests) for path, name in chunk]
+
+
+def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str, str],
+             workers: int | None = None) -> Iterator[tuple[list[Document], FileOutcome]]:
+    """Read every file, in order; over several processes when there are many files.
+
+    Reading (decoding, YAML, text patterns) is pure per file, so it spreads
+    over processes without changing the result.
+    """
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        for path, name in files:
+            yield read_file(path, name, fmt, manifests)
+        return
+    import multiprocessing
+
+    size = max(50, min(500, len(files) // (workers * 8) or 1))
+    chunks = [(files[i : i + size], fmt, manifests) for i in range(0, len(files), size)]
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(workers) as pool:
+        for results in pool.imap(_read_chunk, chunks):
+            yield from results
+
+
 def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildResult:
     """Read every file under *paths* and build the graph (nothing is written).
 
@@ -281,8 +314,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     outcomes = list(problems)
     docs: list[Document] = []
     per_file: list[tuple[FileOutcome, list[Document]]] = []
-    for i, (path, name) in enumerate(files):
-        file_docs, outcome = read_file(path, name, options.format, manifests)
+    for i, (file_docs, outcome) in enumerate(read_all(files, options.format, manifests, options.workers)):
         per_file.append((outcome, file_docs))
         docs.extend(file_docs)
         if options.progress:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 _ACRONYM_DEF = re.compile(r"\b((?:[A-Z][\w'’-]*|of|and|for|the|on|in)(?:\s+(?:[A-Z][\w'’-]*|of|and|for|the|on|in)){1,10})\s+\(([A-Z][A-Z0-9&.]{1,9})\)")
 
@@ -27,6 +28,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.casefold()).strip()
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Key for people and organisations: folded, punctuation removed, ``&`` → ``and``."""
     text = fold(name).replace("&", " and ")
