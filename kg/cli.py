@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated outputs (default: turtle,ntriples,jsonld,html,graphml,gexf)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any file failed to read")
     b.add_argument("--no-store", action="store_true", help="do not write the embedded SPARQL store")
+    b.add_argument("--max-nodes", type=int, default=None,
+                   help="graph.html shows at most this many nodes, the most connected (default 5000)")
+    b.add_argument("--workers", type=int, default=None, help="processes for reading (default: one per core)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     q = sub.add_parser("query", help="run a SPARQL query (inline, a .rq file, or a library query by name)",
@@ -62,9 +65,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.add_argument("--password")
 
+    w = sub.add_parser("view", help="write an interactive page for a slice of a built graph",
+                       usage="kg view [--focus LABEL_OR_IRI --depth N] [--type T ...] [--since DATE] [--until DATE] [--max-nodes N]")
+    w.add_argument("--graph", type=Path, default=Path("output/graph.graphml"), help="a graph written by kg build")
+    w.add_argument("--out", type=Path, default=Path("output/view.html"))
+    w.add_argument("--focus", help="a node's label or IRI: show its neighbourhood")
+    w.add_argument("--depth", type=int, default=1, help="steps around --focus (default 1)")
+    w.add_argument("--type", action="append", default=[], help="keep only nodes of this type (repeatable)")
+    w.add_argument("--since", type=_date, help="articles published on or after this date (YYYY-MM-DD)")
+    w.add_argument("--until", type=_date, help="articles published on or before this date")
+    w.add_argument("--max-nodes", type=int, default=None, help="keep the most connected nodes (default 5000)")
+
     v = sub.add_parser("validate", help="check an output against the SHACL shapes in ontology/shapes.ttl")
     v.add_argument("data", nargs="?", type=Path, default=Path("output/graph.ttl"))
     return parser
+
+
+def _date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +120,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         canonical_name(args.format)
     paths = args.paths or [Path("data")]
     options = Options(out=args.out, format=args.format, exports=exports, strict=args.strict,
-                      progress=None if args.quiet else print_progress)
+                      progress=None if args.quiet else print_progress, workers=args.workers, max_nodes=args.max_nodes)
     result = build(paths, options)
     written = write_outputs(result, args.out, exports, store=not args.no_store)
     failed = result.counts()["failed"]
@@ -187,6 +210,34 @@ def cmd_push(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    import networkx as nx
+
+    from . import views
+    from .exporters.html import render_page
+    from .io import atomic_write
+
+    if not args.graph.is_file():
+        raise KGError(f"no graph at {args.graph}; run 'kg build' first (it writes graph.graphml)")
+    graph = nx.read_graphml(args.graph, force_multigraph=True)
+    parts = []
+    if args.focus:
+        center = views.find_node(graph, args.focus)
+        graph = views.focus(graph, center, args.depth)
+        parts.append(f"around {graph.nodes[center]['label']!r}, {args.depth} step(s)")
+    if args.type:
+        graph = views.of_types(graph, set(args.type))
+        parts.append("types " + ", ".join(args.type))
+    if args.since or args.until:
+        graph = views.in_period(graph, args.since, args.until)
+        parts.append(f"published {args.since or '…'} to {args.until or '…'}")
+    graph, note = views.most_connected(graph, args.max_nodes or views.DEFAULT_MAX_NODES)
+    title = "kg view" + (": " + "; ".join(parts) if parts else "")
+    atomic_write(args.out, render_page(graph, title=title, notice=note))
+    print(f"wrote {args.out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges. {note}".rstrip())
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate
 
@@ -200,7 +251,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": cmd_build, "query": cmd_query, "serve": cmd_serve, "push": cmd_push, "validate": cmd_validate}
+COMMANDS = {"build": cmd_build, "query": cmd_query, "serve": cmd_serve, "push": cmd_push, "view": cmd_view,
+            "validate": cmd_validate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

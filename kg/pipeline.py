@@ -56,6 +56,7 @@ class Options:
     strict: bool = False
     progress: Callable[[int, int], None] | None = None
     workers: int | None = None
+    max_nodes: int | None = None
 
 
 @dataclass
@@ -92,6 +93,7 @@ class BuildResult:
     outcomes: list[FileOutcome]
     documents: int
     title: str = "kg news graph"
+    max_nodes: int | None = None
     _rdf: Any = None
     _nt: list[str] | None = None
     _nt_bytes: bytes | None = None
@@ -324,7 +326,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         outcome.articles = sorted({log.documents[(d.source, d.index)] for d in file_docs})
         outcomes.append(outcome)
     outcomes.sort(key=lambda o: o.name)
-    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs))
+    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs), max_nodes=options.max_nodes)
 
 
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True) -> list[Path]:

@@ -47,7 +47,7 @@ def seeds_out(seeds_result: BuildResult, tmp_path_factory: pytest.TempPathFactor
 @pytest.fixture(scope="session")
 def corpus_out(corpus_result: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus-out")
-    write_outputs(corpus_result, out, ("turtle", "ntriples", "jsonld", "html"))
+    write_outputs(corpus_result, out, ("turtle", "ntriples", "jsonld", "html", "graphml"))
     return out
 
 

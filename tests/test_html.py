@@ -52,7 +52,7 @@ def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
     assert page.inner_text("#search-result") == "Found: Matthew Walsh"
     assert "Matthew Walsh" in page.inner_text("#panel")
     selected = page.evaluate("kg.network.getSelectedNodes().map(id => kg.byId[id].label)")
-    assert selected == ["Matthew Walsh"]
+    assert sorted(selected) == ["Matthew Walsh", "Top Lawmakers Slam Draft Facial Recognition Laws as Vague and Open to Abuse"]
     # a type filter hides nodes without a reload
     before = page.evaluate("kg.view.length")
     page.uncheck("input[data-type='image']")
@@ -60,10 +60,54 @@ def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
     page.close()
 
 
-def test_corpus_page_draws(browser, corpus_out, corpus_result):
+def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result):
     page, errors, requests = open_page(browser, corpus_out / "graph.html")
-    assert int(page.evaluate("document.body.dataset.kgNodes")) == corpus_result.graph.number_of_nodes()
+    total = corpus_result.graph.number_of_nodes()
+    assert int(page.evaluate("document.body.dataset.kgNodes")) == total
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
+    page.screenshot(path=str(corpus_out / "corpus.png"))
+    # outlet filter: only that outlet's articles and what they link to
+    caixin = page.evaluate("Object.values(kg.byId).find(n => n.label === 'Caixin Global').id")
+    page.select_option("#f-outlet", str(caixin))
+    articles = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].label)")
+    g = corpus_result.graph
+    expected = {g.nodes[u]["label"] for u, v, r in g.edges(data="relation") if r == "publisher" and g.nodes[v]["label"] == "Caixin Global"}
+    assert set(articles) == expected and len(expected) >= 20
+    # date range on top: only 2019 stories remain
+    page.fill("#f-since", "2019-01-01")
+    page.fill("#f-until", "2019-12-31")
+    page.dispatch_event("#f-until", "change")
+    dates = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].date.slice(0, 4))")
+    assert dates and set(dates) == {"2019"}
+    page.click("#f-reset")
+    assert page.evaluate("kg.view.length") == total
+    # topic filter
+    page.select_option("#f-topic", label=page.evaluate("Array.from(document.querySelectorAll('#f-topic option'))[1].textContent"))
+    assert 0 < page.evaluate("kg.view.length") < total
+    page.close()
+
+
+def test_focus_view_page(browser, corpus_out, tmp_path):
+    from kg.cli import main
+
+    out = tmp_path / "view.html"
+    assert main(["view", "--graph", str(corpus_out / "graph.graphml"), "--focus", "Matthew Walsh", "--depth", "2", "--out", str(out)]) == 0
+    page, errors, _ = open_page(browser, out)
+    labels = set(page.evaluate("Object.values(kg.byId).map(n => n.label)"))
+    assert "Matthew Walsh" in labels and "Caixin Global" in labels and len(labels) < 100
+    assert "Matthew Walsh" in page.inner_text("#heading")
+    assert errors == []
+    page.close()
+
+
+def test_max_nodes_notice(browser, corpus_out, tmp_path):
+    from kg.cli import main
+
+    out = tmp_path / "top.html"
+    assert main(["view", "--graph", str(corpus_out / "graph.graphml"), "--max-nodes", "50", "--out", str(out)]) == 0
+    page, errors, _ = open_page(browser, out)
+    assert int(page.evaluate("document.body.dataset.kgNodes")) == 50
+    assert "Showing the 50 most connected" in page.inner_text("#notice")
     page.close()
 
 

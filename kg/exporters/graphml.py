@@ -19,7 +19,7 @@ def flat_graph(graph: Any) -> Any:
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         attrs = {"type": data["type"], "label": str(data.get("label", ""))}
-        for key in ("url", "domain", "published", "iso", "score"):
+        for key in ("url", "domain", "published", "iso", "score", "scale", "by_reference"):
             if data.get(key) is not None:
                 value = data[key]
                 attrs[key] = value.isoformat() if hasattr(value, "isoformat") else value

@@ -123,13 +123,45 @@ def layout(graph: nx.Graph, seed: int = 7) -> dict[Any, tuple[float, float]]:
     return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in zip(nodes, pos)}
 
 
+def label_hubs(graph: nx.MultiDiGraph, pos: dict[Any, tuple[float, float]], degree: dict[Any, int]) -> set[Any]:
+    """The most connected nodes whose labels fit without overlapping, at the zoom that
+    shows the whole graph (labels keep ~13 px on screen; the page shows them at that size)."""
+    if not pos:
+        return set()
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.4, 1.0)
+    font = 13.0 * span / 1000.0  # the page is about 1000 px wide
+    boxes: list[tuple[float, float, float, float]] = []
+    chosen = set()
+    candidates = sorted((n for n in graph.nodes if graph.nodes[n]["type"] not in ("image", "question")),
+                        key=lambda n: (-degree[n], n))[: HUB_LABELS * 3]
+    for node in candidates:
+        if len(chosen) >= HUB_LABELS or degree[node] < 2:
+            break
+        label = str(graph.nodes[node].get("label", ""))[:42]
+        width, height = len(label) * font * 0.55, font * 1.3
+        x, y = pos[node]
+        box = (x - width / 2, y + font * 0.6, x + width / 2, y + font * 0.6 + height)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        chosen.add(node)
+    return chosen
+
+
+def _iso(value: Any) -> str:
+    """A date as ISO text (graph attributes hold datetimes; GraphML files hold text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
     facts = []
     if data["type"] == "article":
         if outlet:
             facts.append(["Outlet", outlet])
         if data.get("published"):
-            facts.append(["Published", data["published"].isoformat()[:16].replace("T", " ")])
+            facts.append(["Published", _iso(data["published"])[:16].replace("T", " ")])
         if data.get("by_reference"):
             facts.append(["Known", "only by reference (no file read)"])
     elif data.get("domain"):
@@ -146,8 +178,7 @@ def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "") -> dict[str,
     ids = {node: i for i, node in enumerate(sorted(graph.nodes))}
     pos = layout(graph)
     degree = dict(graph.degree())
-    shown = min(HUB_LABELS, max(12, graph.number_of_nodes() // 4))
-    hubs = set(sorted(graph.nodes, key=lambda n: (-degree[n], n))[:shown])
+    hubs = label_hubs(graph, pos, degree)
     nodes = []
     counts: dict[str, int] = {}
     for node in sorted(graph.nodes):
@@ -171,6 +202,8 @@ def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "") -> dict[str,
         }
         if data["type"] == "article" and data.get("url"):
             entry["url"] = data["url"]
+        if data["type"] == "article" and data.get("published"):
+            entry["date"] = _iso(data["published"])
         nodes.append(entry)
     edges = [
         {"from": ids[u], "to": ids[v], "rel": r}
@@ -212,5 +245,12 @@ def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: st
 
 
 def render(result: Any) -> bytes:
-    """The page for a build result's graph."""
-    return render_page(result.graph, title=getattr(result, "title", "kg news graph"))
+    """The page for a build result's graph, cut to the most connected nodes when it is
+    too large for a node-link page (``result.max_nodes``)."""
+    from ..views import DEFAULT_MAX_NODES, most_connected
+
+    limit = getattr(result, "max_nodes", None) or DEFAULT_MAX_NODES
+    graph, note = most_connected(result.graph, limit)
+    if note:
+        note += " Use 'kg view --focus NAME' or --max-nodes for other slices."
+    return render_page(graph, title=getattr(result, "title", "kg news graph"), notice=note)
