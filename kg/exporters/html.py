@@ -133,7 +133,7 @@ def label_hubs(graph: nx.MultiDiGraph, pos: dict[Any, tuple[float, float]], degr
     span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.4, 1.0)
     font = 13.0 * span / 1000.0  # the page is about 1000 px wide
     boxes: list[tuple[float, float, float, float]] = []
-    chosen = set()
+    chosen: set[Any] = set()
     candidates = sorted((n for n in graph.nodes if graph.nodes[n]["type"] not in ("image", "question")),
                         key=lambda n: (-degree[n], n))[: HUB_LABELS * 3]
     for node in candidates:
