@@ -45,7 +45,9 @@ def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
     assert int(page.evaluate("document.body.dataset.kgNodes")) == seeds_result.graph.number_of_nodes()
     assert errors == []
     assert [r for r in requests if not r.startswith("file:")] == []
-    page.screenshot(path=str(seeds_out / "seeds.png"))
+    shots = Path(__file__).resolve().parent.parent / "output"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "seeds.png"))
     # search focuses the right node and lists its connections
     page.fill("#search", "Matthew Walsh")
     page.press("#search", "Enter")
@@ -65,7 +67,7 @@ def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result):
     total = corpus_result.graph.number_of_nodes()
     assert int(page.evaluate("document.body.dataset.kgNodes")) == total
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
-    page.screenshot(path=str(corpus_out / "corpus.png"))
+    page.screenshot(path=str(Path(__file__).resolve().parent.parent / "output" / "corpus.png"))
     # outlet filter: only that outlet's articles and what they link to
     caixin = page.evaluate("Object.values(kg.byId).find(n => n.label === 'Caixin Global').id")
     page.select_option("#f-outlet", str(caixin))
