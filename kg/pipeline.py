@@ -263,8 +263,6 @@ def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str])
     notes = list(source.notes)
     for doc in docs:
         notes.extend(doc.notes)
-    if source.encoding not in ("utf-8", "utf-8-sig"):
-        notes.insert(0, f"decoded as {source.encoding}")
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
 
 

@@ -151,6 +151,20 @@ def repair(text: str) -> tuple[str, list[str]]:
     return "\n".join(out_lines), notes
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """Remove control characters no document means to contain (they break YAML,
+    Turtle and terminals); return the text and how many were removed.
+
+    >>> strip_controls("bell" + chr(7) + " and null" + chr(0))
+    ('bell and null', 2)
+    """
+    cleaned, count = _CONTROLS.subn("", text)
+    return cleaned, count
+
+
 def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
     """Make a :class:`Source` from a path, bytes or text.
 
@@ -181,5 +195,8 @@ def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> 
             raise ReadError(f"input is {len(data):,} characters, over the limit", source=name)
         text, encoding, notes = data, "utf-8", []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = strip_controls(text)
+    if removed:
+        notes.append(f"removed {removed} control character(s) (C0/C1 other than tab and newline)")
     text, repairs = repair(text)
     return Source(name=name, text=text, encoding=encoding, notes=notes + repairs)

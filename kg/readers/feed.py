@@ -48,6 +48,8 @@ KNOWN_FIELDS = {
 }
 DROPPED_FIELDS = {"secured"}
 
+#: Deepest nesting of lists and mappings accepted (real items nest 4 levels).
+MAX_YAML_DEPTH = 64
 #: Expanded YAML nodes allowed once aliases are followed ("billion laughs" guard).
 MAX_YAML_NODES = 50_000
 
@@ -55,7 +57,17 @@ _OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\n")
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]+", re.MULTILINE)
 
 _handler = YAMLHandler()
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader, leaving timestamps as text: :func:`kg.dates.parse_date`
+    reads them, so an impossible date (``2021-02-30``) is reported, not fatal."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def detect(text: str) -> bool:
@@ -75,6 +87,24 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
         size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
     memo[key] = size
     return size
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists and mappings, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    seen: set[int] = set()
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, (list, dict)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        deepest = max(deepest, depth)
+        if deepest > MAX_YAML_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
@@ -111,6 +141,10 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
         raise ReadError(f"YAML error: {err}", source=name, line=first_line) from err
     except RecursionError as err:
         raise ReadError("YAML nested too deeply", source=name, line=first_line) from err
+    except (ValueError, TypeError) as err:
+        raise ReadError(f"YAML value cannot be read: {err}", source=name, line=first_line) from err
+    if _depth(data) > MAX_YAML_DEPTH:
+        raise ReadError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", source=name, line=first_line)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise ReadError(
