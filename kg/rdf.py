@@ -105,7 +105,12 @@ URL_PROPERTIES = {
     "analysis": KG.analysisUrl,
 }
 LANGUAGE_CODES = {"english": "en", "dutch": "nl", "german": "de", "french": "fr", "spanish": "es", "chinese": "zh"}
-_IRI_SAFE = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x20]+$")
+#: An IRI kg writes as an IRI: http(s), ASCII, percent-escapes well formed; anything
+#: else from a document stays an ``xsd:anyURI`` literal.
+_IRI_SAFE = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?"
+    r"(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$"
+)
 
 
 def _lit(value: Any) -> Lit:

@@ -44,7 +44,7 @@ TRACKING_PARAMS = frozenset(
 )
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
 _AMP_SEGMENTS = frozenset({"amp", "google-amp", "amp-article", "ampproject"})
-_UNSAFE = "%/:=&?~#+!$,;'@()*[]"
+_UNSAFE = "%/:=&?~#+!$,;'@()*"
 
 
 class InvalidUrl(ValueError):
@@ -118,6 +118,7 @@ def canonical_url(url: str) -> str:
         if k and not _is_amp_param(k, v) and not _is_tracking(k)
     ]
     query = urlencode(sorted(pairs), quote_via=quote, safe="/:,@")
+    query = quote(query, safe="=&%/:,@+")
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
