@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--max-nodes", type=int, default=None,
                    help="graph.html shows at most this many nodes, the most connected (default 5000)")
     b.add_argument("--workers", type=int, default=None, help="processes for reading (default: one per core)")
+    b.add_argument("--ner", choices=["none", "rules", "spacy"], default=None,
+                   help="find organisations, people and places in the text (default: the best installed)")
+    b.add_argument("--spacy-model", default=None, help="a spaCy pipeline package or folder for --ner spacy")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     q = sub.add_parser("query", help="run a SPARQL query (inline, a .rq file, or a library query by name)",
@@ -99,6 +102,10 @@ def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type:
     print(f"Graph: {result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges.")
     print("  nodes: " + ", ".join(f"{k} {v}" for k, v in graph["nodes"].items()))
     print("  edges: " + ", ".join(f"{k} {v}" for k, v in graph["edges"].items()))
+    extraction = report.get("extraction") or {}
+    if extraction.get("extractor", "none") != "none":
+        print(f"Text: {extraction.get('mentions', 0)} mentions found by {extraction['extractor']} "
+              f"in {extraction.get('texts', 0)} texts ({result.extraction.get('cached', 0)} from the cache).")
     print(f"Identity: {report['merges']} merged nodes, {report['conflicts']} conflicts (see merges.json).")
     for outcome in result.outcomes:
         if outcome.status != "ingested":
@@ -120,7 +127,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         canonical_name(args.format)
     paths = args.paths or [Path("data")]
     options = Options(out=args.out, format=args.format, exports=exports, strict=args.strict,
-                      progress=None if args.quiet else print_progress, workers=args.workers, max_nodes=args.max_nodes)
+                      progress=None if args.quiet else print_progress, workers=args.workers, max_nodes=args.max_nodes,
+                      ner=args.ner, spacy_model=args.spacy_model)
     result = build(paths, options)
     written = write_outputs(result, args.out, exports, store=not args.no_store)
     failed = result.counts()["failed"]

@@ -39,7 +39,7 @@ from .identity.domains import looks_like_domain, registrable_domain
 from .identity.names import acronym_definitions, best_label, is_single_name, name_key, slug, topic_key
 from .identity.places import lookup_place
 from .identity.urls import InvalidUrl, canonical_url, resource_url, url_key
-from .model import Document, Image, Provider, Related
+from .model import Document, Image, Mention, Provider, Related
 from .namespaces import (
     article_iri,
     digest,
@@ -323,12 +323,12 @@ def record_urls(state: BuildState, iri: str, urls: dict[str, str], source: str) 
         claim(state, iri, "urls", (role, url), 0, source)
 
 
-def add_related(state: BuildState, article: str, rel: Related, doc: Document) -> None:
-    """A related entry: an article known by reference, and an edge to it."""
+def add_related(state: BuildState, article: str, rel: Related, doc: Document) -> str | None:
+    """A related entry: an article known by reference, and an edge to it; return its IRI."""
     keys = url_keys(rel.urls)
     if not keys:
         state.log.notes.append({"source": where(doc, rel.line), "message": "related entry has no valid url; skipped"})
-        return
+        return None
     iri = state.url_index.get(keys[0][2]) or article_iri(keys[0][2])
     src = where(doc, rel.line)
     ensure_article(state, iri)
@@ -348,8 +348,9 @@ def add_related(state: BuildState, article: str, rel: Related, doc: Document) ->
             state.graph.add_edge(iri, img, key="image", relation="image")
     if iri == article:
         state.log.notes.append({"source": src, "message": "article lists itself as related; no edge added"})
-        return
+        return iri
     state.graph.add_edge(article, iri, key="related", relation="related")
+    return iri
 
 
 def add_document(state: BuildState, doc: Document) -> str:
@@ -423,9 +424,28 @@ def add_document(state: BuildState, doc: Document) -> str:
                    direction=sdg.direction, relevance=sdg.relevance, rationale=sdg.rationale)
         g.add_edge(iri, s, key=f"sdg:{s}", relation="sdg")
         g.add_edge(s, goal, key="goal", relation="goal")
-    for rel in doc.related:
-        add_related(state, iri, rel, doc)
+    related_iris = [add_related(state, iri, rel, doc) for rel in doc.related]
+    for mention in doc.mentions:
+        target = iri if mention.related is None else related_iris[mention.related]
+        if target is not None:
+            add_mention(state, mention, target, doc.source, acronyms)
     return iri
+
+
+def add_mention(state: BuildState, mention: Mention, article: str, source: str, acronyms: dict[str, str]) -> None:
+    """An entity found in text: linked like one from fields, plus its evidence."""
+    field_ = f"text {mention.field} ({mention.extractor})"
+    if mention.type == "place":
+        entity = add_place(state, mention.text, article, "mentions", source, field_)
+    else:
+        entity = add_entity(state, mention.type, mention.text, article, "mentions", source, field_, acronyms)
+    if entity is None:
+        return
+    key = f"{mention.field}:{mention.start}:{mention.end}:{mention.extractor}:{entity}"
+    state.graph.graph.setdefault("mentions", {})[f"{article}/mention/{digest(key)}"] = {
+        "entity": entity, "article": article, "field": mention.field, "start": mention.start, "end": mention.end,
+        "extractor": mention.extractor, "score": mention.score, "text": mention.text,
+    }
 
 
 def _choose(values: list[tuple[int, str, Any]]) -> tuple[Any, list[tuple[int, str, Any]]]:

@@ -86,6 +86,20 @@ class SDGRelevance:
 
 
 @dataclass
+class Mention:
+    """An entity mention found in a document's text by an extractor."""
+
+    text: str
+    type: str  # "organization", "person" or "place"
+    field: str
+    start: int
+    end: int
+    extractor: str
+    score: float | None = None
+    related: int | None = None  # index of the related entry whose text it is in
+
+
+@dataclass
 class Document:
     """One article as read from one file (a file may hold several).
 
@@ -128,6 +142,7 @@ class Document:
     sdgs: list[SDGRelevance] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
     @property
     def label(self) -> str:

@@ -57,6 +57,8 @@ class Options:
     progress: Callable[[int, int], None] | None = None
     workers: int | None = None
     max_nodes: int | None = None
+    ner: str | None = None  # None: the best extractor installed
+    spacy_model: str | None = None
 
 
 @dataclass
@@ -94,6 +96,7 @@ class BuildResult:
     documents: int
     title: str = "kg news graph"
     max_nodes: int | None = None
+    extraction: dict[str, Any] = field(default_factory=dict)
     _rdf: Any = None
     _nt: list[str] | None = None
     _nt_bytes: bytes | None = None
@@ -143,6 +146,7 @@ class BuildResult:
             "graph": summary(self.graph),
             "merges": len(self.log.merges(self.graph)),
             "conflicts": len(self.log.conflicts),
+            "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
             "outcomes": [o.as_dict() for o in self.outcomes],
         }
 
@@ -319,12 +323,35 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         docs.extend(file_docs)
         if options.progress:
             options.progress(i + 1, len(files))
+    extraction = extract_mentions(docs, options)
     graph, log = build_graph(docs)
     for outcome, file_docs in per_file:
         outcome.articles = sorted({log.documents[(d.source, d.index)] for d in file_docs})
         outcomes.append(outcome)
     outcomes.sort(key=lambda o: o.name)
-    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs), max_nodes=options.max_nodes)
+    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs), max_nodes=options.max_nodes,
+                       extraction=extraction)
+
+
+def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:
+    """Run the chosen extractor over every document's text (cached in the output folder)."""
+    import hashlib
+
+    from .extract import best_available, get_extractor
+    from .extract.run import extract_documents, known_names
+
+    name = options.ner or best_available()
+    if name == "none":
+        return {"extractor": "none"}
+    known = known_names(docs) if name == "rules" else {}
+    extractor = get_extractor(name, known=known, model=options.spacy_model)
+    salt = hashlib.sha256(json.dumps(known, sort_keys=True).encode()).hexdigest()[:16] if known else ""
+    cache_dir = Path(options.out) / ".kg-cache" if options.out else None
+    if cache_dir:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    counts = extract_documents(docs, extractor, cache_dir, salt)
+    return {"extractor": name, "version": extractor.version, **counts,
+            "mentions": sum(len(d.mentions) for d in docs)}
 
 
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True) -> list[Path]:

