@@ -435,6 +435,7 @@ def add_document(state: BuildState, doc: Document) -> str:
 def add_mention(state: BuildState, mention: Mention, article: str, source: str, acronyms: dict[str, str]) -> None:
     """An entity found in text: linked like one from fields, plus its evidence."""
     field_ = f"text {mention.field} ({mention.extractor})"
+    entity: str | None
     if mention.type == "place":
         entity = add_place(state, mention.text, article, "mentions", source, field_)
     else:

@@ -50,7 +50,7 @@ class Options:
     ('turtle', 'ntriples')
     """
 
-    out: Path = Path("output")
+    out: Path | None = None
     format: str | None = None
     exports: tuple[str, ...] = ("turtle", "ntriples", "jsonld", "html", "graphml", "gexf")
     strict: bool = False

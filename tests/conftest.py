@@ -27,14 +27,15 @@ def need_shared() -> None:
 
 @pytest.fixture(scope="session")
 def seeds_result() -> BuildResult:
+    """The seeds from fields only (no text extraction): exact, stable answers."""
     need_shared()
-    return kg.build([SEEDS])
+    return kg.build([SEEDS], ner="none", out=None)
 
 
 @pytest.fixture(scope="session")
 def corpus_result() -> BuildResult:
     need_shared()
-    return kg.build([CORPUS, SEEDS])
+    return kg.build([CORPUS, SEEDS], ner="none", out=None)
 
 
 @pytest.fixture(scope="session")

