@@ -123,7 +123,7 @@ class RulesExtractor:
                 add(m.start(), m.end(), self.known[m.group(0)], 0.95)
         from .spacy_ner import title_case
 
-        capitalised = title_case(text)  # in a Title Case headline, cue words prove nothing
+        capitalised = "headline" in field and title_case(text)  # in a Title Case headline, cues prove nothing
         for m in _TITLED.finditer(text) if not capitalised else ():
             if not TITLE_WORDS.intersection(m.group("name").split()):
                 add(m.start("name"), m.end("name"), "person", 0.85)
