@@ -349,7 +349,7 @@ def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:
     cache_dir = Path(options.out) / ".kg-cache" if options.out else None
     if cache_dir:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    counts = extract_documents(docs, extractor, cache_dir, salt)
+    counts = extract_documents(docs, extractor, cache_dir, salt, options.workers)
     return {"extractor": name, "version": extractor.version, **counts,
             "mentions": sum(len(d.mentions) for d in docs)}
 

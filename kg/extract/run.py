@@ -88,8 +88,38 @@ class Cache:
         atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+#: Below this many texts, extraction runs in one process.
+PARALLEL_FROM = 400
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _extract_chunk(items: list[tuple[str, str]]) -> list[list[Mention]]:
+    assert _WORKER_EXTRACTOR is not None
+    return extract_all(_WORKER_EXTRACTOR, items)
+
+
+def extract_parallel(extractor: Extractor, items: list[tuple[str, str]], workers: int | None = None) -> list[list[Mention]]:
+    """:func:`extract_all` spread over processes (forked, so a loaded model is shared)."""
+    import multiprocessing
+    import os
+    import sys
+
+    global _WORKER_EXTRACTOR
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(items) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return extract_all(extractor, items)
+    size = max(50, len(items) // (workers * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    _WORKER_EXTRACTOR = extractor
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [m for part in pool.map(_extract_chunk, chunks) for m in part]
+    finally:
+        _WORKER_EXTRACTOR = None
+
+
 def extract_documents(docs: list[Document], extractor: Extractor, cache_dir: Path | None = None,
-                      salt: str = "") -> dict[str, int]:
+                      salt: str = "", workers: int | None = None) -> dict[str, int]:
     """Fill ``doc.mentions`` for every document; return counts (texts, cached, extracted)."""
     cache = Cache(cache_dir, extractor, salt)
     todo: list[tuple[str, str]] = []
@@ -104,7 +134,7 @@ def extract_documents(docs: list[Document], extractor: Extractor, cache_dir: Pat
                 todo.append((text, field))
                 keys.append(key)
                 queued.add(key)
-    for key, mentions in zip(keys, extract_all(extractor, todo)):
+    for key, mentions in zip(keys, extract_parallel(extractor, todo, workers)):
         cache.entries[key] = [asdict(m) for m in mentions]
     for doc, _text, _field, related, key in places:
         cache.used.add(key)
