@@ -76,7 +76,7 @@ def amp_variants(rng: random.Random, url: str) -> dict[str, str]:
 
 
 def feed_item(rng: random.Random, i: int, n: int, when: datetime, urls: list[str], outlet_of: list, titles: list[str],
-              start: datetime) -> str:
+              start: datetime, stories: list[tuple[int, int]], pool_outlets: list) -> str:
     outlet = outlet_of[i]
     lines = [
         "---", "category: news", f'title: "{titles[i]}"', f'excerpt: "{" ".join(rng.choice(WORDS) for _ in range(30))}"',
@@ -95,10 +95,21 @@ def feed_item(rng: random.Random, i: int, n: int, when: datetime, urls: list[str
     if rng.random() < 0.8:
         lines += ["", "images:", f'  - url: "https://img.{outlet[1]}/{i}.jpg"', f"    width: {rng.choice([640, 1024, 1200])}",
                   f"    height: {rng.choice([360, 480, 675])}", "    isCached: true"]
-    related = rng.sample(range(max(0, i - 50), min(n, i + 50)), k=min(rng.randint(0, 4), min(n, i + 50) - max(0, i - 50)))
-    related = [j for j in related if j != i]
-    if related:
+    # related entries point into the item's own story: runs of 1-15 items covering one event
+    lo, hi = stories[i]
+    pool = [j for j in range(lo, hi) if j != i]
+    related = rng.sample(pool, k=min(rng.randint(0, 4), len(pool)))
+    # and, as in the real feed, coverage the corpus does not hold (known only by reference)
+    external = rng.randint(0, 3)
+    if related or external:
         lines += ["", "related:"]
+        for k in range(external):
+            other = pick_outlet(rng, pool_outlets)
+            ext_url = f"https://{other[2][0]}/ext/{i}-{k}"
+            lines += [f'  - title: "{title(rng)}"', f'    excerpt: "{" ".join(rng.choice(WORDS) for _ in range(20))}"',
+                      f"    publishedDateTime: {(when + timedelta(hours=rng.randint(-48, 48))).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+                      f'    webUrl: "{ext_url}"', "    type: article", "    provider:", f"      name: {other[0]}",
+                      f"      domain: {other[1]}", f"    quality: {rng.randint(0, 99)}"]
         for j in related:
             other = outlet_of[j]
             # mostly the listed item's own title and date; now and then another (a real conflict)
@@ -152,12 +163,17 @@ def generate(out: Path, items: int, seed: int = 1, pages: int = 0, analysis: int
     outlet_of = [pick_outlet(rng, pool) for _ in range(items)]
     urls = [url_for(rng, i, outlet_of[i]) for i in range(items)]
     titles = [title(rng) for _ in range(items)]
+    stories: list[tuple[int, int]] = []
+    while len(stories) < items:
+        lo = len(stories)
+        hi = min(items, lo + min(int(rng.paretovariate(1.3)), 15))
+        stories += [(lo, hi)] * (hi - lo)
     written = 0
     for i in range(items):
         when = start + timedelta(minutes=37 * i)
         folder = out / "feed" / f"{i // 1000:04d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{when:%Y-%m-%d}-item-{i}.md").write_text(feed_item(rng, i, items, when, urls, outlet_of, titles, start), encoding="utf-8")
+        (folder / f"{when:%Y-%m-%d}-item-{i}.md").write_text(feed_item(rng, i, items, when, urls, outlet_of, titles, start, stories, pool), encoding="utf-8")
         written += 1
     for i in range(pages):
         folder = out / "pages"

@@ -343,7 +343,7 @@ def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:
     name = options.ner or best_available()
     if name == "none":
         return {"extractor": "none"}
-    known = known_names(docs) if name == "rules" else {}
+    known = known_names(docs)
     extractor = get_extractor(name, known=known, model=options.spacy_model)
     salt = hashlib.sha256(json.dumps(known, sort_keys=True).encode()).hexdigest()[:16] if known else ""
     cache_dir = Path(options.out) / ".kg-cache" if options.out else None

