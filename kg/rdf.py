@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -52,10 +53,15 @@ class NS(str):
     def __getattr__(self, name: str) -> IRI:
         if name.startswith("__"):
             raise AttributeError(name)
-        return IRI(self + name)
+        return _term(self + name)
 
     def __getitem__(self, name: str) -> IRI:  # type: ignore[override]
-        return IRI(self + name)
+        return _term(self + name)
+
+
+@lru_cache(maxsize=1024)
+def _term(iri: str) -> IRI:
+    return IRI(iri)
 
 
 KG = NS(ONTOLOGY)
@@ -64,6 +70,7 @@ SK = NS(SKOS)
 RDF = NS(PREFIXES["rdf"])
 RDFS = NS(PREFIXES["rdfs"])
 XSD = NS(PREFIXES["xsd"])
+XSD_STRING = PREFIXES["xsd"] + "string"
 
 #: Node type → RDF classes.
 CLASSES = {
@@ -123,9 +130,12 @@ def _lit(value: Any) -> Lit:
     return Lit(_safe_text(str(value)))
 
 
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _safe_text(text: str) -> str:
     """Drop characters RDF cannot carry (C0 controls other than tab/newline)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", text)
+    return _UNSAFE_TEXT.sub("", text) if _UNSAFE_TEXT.search(text) else text
 
 
 def _url_node(url: str) -> Term:
@@ -283,11 +293,18 @@ def nt_term(term: Term) -> str:
     ('"say \\\\"hi\\\\"\\\\n"', '<https://x.org/a%20b>')
     """
     if isinstance(term, Lit):
-        text = '"' + _ECHAR_RE.sub(lambda m: _ECHAR[m.group(0)], term.value) + '"'
-        if term.datatype and term.datatype != XSD.string:
-            text += "^^<" + term.datatype + ">"
-        return text
-    return "<" + _IRI_ESCAPE.sub(lambda m: "%{:02X}".format(ord(m.group(0))), term) + ">"
+        value = term.value
+        if _ECHAR_RE.search(value):
+            value = _ECHAR_RE.sub(lambda m: _ECHAR[m.group(0)], value)
+        if term.datatype and term.datatype != XSD_STRING:
+            return '"' + value + '"^^' + _nt_iri(term.datatype)
+        return '"' + value + '"'
+    return _nt_iri(term)
+
+
+@lru_cache(maxsize=100_000)
+def _nt_iri(iri: str) -> str:
+    return "<" + _IRI_ESCAPE.sub(lambda m: "%{:02X}".format(ord(m.group(0))), iri) + ">"
 
 
 def ntriples_lines(graph: nx.MultiDiGraph) -> list[str]:

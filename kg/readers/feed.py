@@ -143,7 +143,8 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
         raise ReadError("YAML nested too deeply", source=name, line=first_line) from err
     except (ValueError, TypeError) as err:
         raise ReadError(f"YAML value cannot be read: {err}", source=name, line=first_line) from err
-    if _depth(data) > MAX_YAML_DEPTH:
+    deep = front.count("[") + front.count("{") > MAX_YAML_DEPTH or "\n" + " " * (2 * MAX_YAML_DEPTH) in front
+    if deep and _depth(data) > MAX_YAML_DEPTH:
         raise ReadError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", source=name, line=first_line)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
