@@ -25,7 +25,7 @@ SHARED = ROOT.parent / "shared"
 def main() -> None:
     gold = load_gold(ROOT / "tests" / "ner" / "gold.json", SHARED)
     files, _ = collect_files([SHARED / "corpus", SHARED / "seeds"])
-    docs = [d for file_docs, _o in read_all(files, None, {}, workers=1) for d in file_docs]
+    docs = [d for file_docs, *_rest in read_all(files, None, {}, workers=1) for d in file_docs]
     known = known_names(docs)
     items = [(text, field) for doc in docs for text, field, _r in texts(doc)]
     print(f"{len(gold)} labelled documents; speed over {len(docs)} documents ({len(items)} texts)\n")

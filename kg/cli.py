@@ -96,8 +96,11 @@ def _date(text: str):  # type: ignore[no-untyped-def]
 def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type: ignore[no-untyped-def]
     counts = result.counts()
     report = result.report()
-    print(f"Read {sum(counts.values())} files: {counts['ingested']} ingested, "
+    total = sum(counts.values())
+    print(f"Read {total} files: {counts['ingested']} ingested, "
           f"{counts['skipped']} skipped, {counts['failed']} failed; {result.documents} documents.")
+    if result.files_read < total:
+        print(f"  re-read {result.files_read} of {total} files; the rest came from the cache (unchanged content).")
     graph = report["graph"]
     print(f"Graph: {result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges.")
     print("  nodes: " + ", ".join(f"{k} {v}" for k, v in graph["nodes"].items()))

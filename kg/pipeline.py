@@ -16,6 +16,7 @@ the previous outputs whole.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -97,6 +98,7 @@ class BuildResult:
     title: str = "kg news graph"
     max_nodes: int | None = None
     extraction: dict[str, Any] = field(default_factory=dict)
+    files_read: int = 0
     _rdf: Any = None
     _nt: list[str] | None = None
     _nt_bytes: bytes | None = None
@@ -234,10 +236,38 @@ def _skip_reason(text: str, name: str) -> str:
     return "not a supported news document: no YAML front matter, no byline line and no analysis-page layout found"
 
 
-def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
+def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str],
+              cache: Any = None) -> tuple[list[Document], FileOutcome]:
     """Read one file; never raises for bad input, it says what went wrong instead."""
+    return read_file_cached(path, name, fmt, manifests, cache)[:2]  # type: ignore[return-value]
+
+
+def read_file_cached(path: Path, name: str, fmt: str | None, manifests: dict[str, str],
+                     cache: Any = None) -> tuple[list[Document], FileOutcome, str | None, bool]:
+    """:func:`read_file`, through the document cache: ``(docs, outcome, key, read now)``."""
+    from .cache import cache_key
+    from .sources import MAX_BYTES
+
     try:
-        source = as_source(path, name=name)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [], FileOutcome(name, "failed", reason=f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit"), None, True
+        data = path.read_bytes()
+    except OSError as err:
+        return [], FileOutcome(name, "failed", reason=f"cannot read file: {err.strerror or err}"), None, True
+    key = cache_key(data, name, fmt, manifests.get(path.name)) if cache is not None else None
+    if key is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit[0], hit[1], key, False
+    docs, outcome = _read_bytes(path, data, name, fmt, manifests)
+    return docs, outcome, key, True
+
+
+def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
+                manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
+    try:
+        source = as_source(data, name=name)
     except ReadError as err:
         return [], FileOutcome(name, "failed", reason=err.message, line=err.line, column=err.column)
     manifest = read_manifest(source.text)
@@ -270,13 +300,16 @@ def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str])
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
 
 
-def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:
-    chunk, fmt, manifests = args
-    return [read_file(path, name, fmt, manifests) for path, name in chunk]
+Read = tuple[list[Document], FileOutcome, "str | None", bool]
+
+
+def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str], Any]) -> list[Read]:
+    chunk, fmt, manifests, cache = args
+    return [read_file_cached(path, name, fmt, manifests, cache) for path, name in chunk]
 
 
 def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str, str],
-             workers: int | None = None) -> Iterator[tuple[list[Document], FileOutcome]]:
+             workers: int | None = None, cache: Any = None) -> Iterator[Read]:
     """Read every file, in order; over several processes when there are many files.
 
     Reading (decoding, YAML, text patterns) is pure per file, so it spreads
@@ -285,12 +318,12 @@ def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str
     workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(files) < PARALLEL_FROM:
         for path, name in files:
-            yield read_file(path, name, fmt, manifests)
+            yield read_file_cached(path, name, fmt, manifests, cache)
         return
     import multiprocessing
 
     size = max(50, min(500, len(files) // (workers * 8) or 1))
-    chunks = [(files[i : i + size], fmt, manifests) for i in range(0, len(files), size)]
+    chunks = [(files[i : i + size], fmt, manifests, cache) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with context.Pool(workers) as pool:
         for results in pool.imap(_read_chunk, chunks):
@@ -318,11 +351,26 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     outcomes = list(problems)
     docs: list[Document] = []
     per_file: list[tuple[FileOutcome, list[Document]]] = []
-    for i, (file_docs, outcome) in enumerate(read_all(files, options.format, manifests, options.workers)):
+    cache = None
+    if options.out is not None:
+        from .cache import DocumentCache
+
+        cache = DocumentCache(Path(options.out) / ".kg-cache")
+    used: set[str] = set()
+    new: dict[str, Any] = {}
+    for i, (file_docs, outcome, key, fresh) in enumerate(read_all(files, options.format, manifests, options.workers, cache)):
         per_file.append((outcome, file_docs))
         docs.extend(file_docs)
+        if key is not None:
+            used.add(key)
+            if fresh:
+                new[key] = (copy.deepcopy(file_docs), copy.deepcopy(outcome))
         if options.progress:
             options.progress(i + 1, len(files))
+    if cache is not None:
+        cache.update(used, new)
+        cache.close()
+    reread = len(new) if cache is not None else len(files)
     extraction = extract_mentions(docs, options)
     graph, log = build_graph(docs)
     for outcome, file_docs in per_file:
@@ -330,7 +378,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         outcomes.append(outcome)
     outcomes.sort(key=lambda o: o.name)
     return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs), max_nodes=options.max_nodes,
-                       extraction=extraction)
+                       extraction=extraction, files_read=reread)
 
 
 def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:

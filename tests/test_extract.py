@@ -99,7 +99,7 @@ def gold():
 @pytest.fixture(scope="module")
 def corpus_known():
     files, _ = collect_files([CORPUS, SEEDS])
-    return known_names([d for docs, _o in read_all(files, None, {}, workers=1) for d in docs])
+    return known_names([d for docs, *_rest in read_all(files, None, {}, workers=1) for d in docs])
 
 
 def test_gold_covers_sixty_documents_of_every_format(gold):

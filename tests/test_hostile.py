@@ -122,7 +122,7 @@ def test_file_vanishing_mid_build(tmp_path):
     (tmp_path / "b.md").write_text(feed(url="https://x.org/b"))
     files, _ = collect_files([tmp_path])
     (tmp_path / "b.md").unlink()
-    outcomes = [outcome for _docs, outcome in read_all(files, None, {})]
+    outcomes = [outcome for _docs, outcome, *_rest in read_all(files, None, {})]
     assert [o.status for o in outcomes] == ["ingested", "failed"]
     assert "cannot read file" in outcomes[1].reason
 
