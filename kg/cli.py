@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     b.add_argument("--format", help="read every file as this format (feed, page, analysis) instead of detecting it")
     b.add_argument("--exports", default=None,
-                   help="comma-separated outputs (default: turtle,ntriples,jsonld,html,graphml,gexf)")
+                   help="comma-separated outputs (default: turtle,ntriples,jsonld,html,graphml,gexf; "
+                        "also nquads: sharded N-Quads in nquads/)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any file failed to read")
     b.add_argument("--no-store", action="store_true", help="do not write the embedded SPARQL store")
     b.add_argument("--max-nodes", type=int, default=None,
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--ner", choices=["none", "rules", "spacy"], default=None,
                    help="find organisations, people and places in the text (default: the best installed)")
     b.add_argument("--spacy-model", default=None, help="a spaCy pipeline package or folder for --ner spacy")
+    b.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where files are read: here, or on Dask (local processes or DASK_SCHEDULER_ADDRESS)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     q = sub.add_parser("query", help="run a SPARQL query (inline, a .rq file, or a library query by name)",
@@ -122,8 +125,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import Options, build, print_progress, write_outputs
 
     exports = tuple(e.strip() for e in args.exports.split(",")) if args.exports else DEFAULT_EXPORTS
+    if args.engine == "dask" and "nquads" not in exports:
+        exports = (*exports, "nquads")  # sharded N-Quads for bulk loaders
     for name in exports:
-        get_exporter(name)
+        if name != "nquads":
+            get_exporter(name)
     if args.format:
         from .readers import canonical_name
 
@@ -131,7 +137,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     paths = args.paths or [Path("data")]
     options = Options(out=args.out, format=args.format, exports=exports, strict=args.strict,
                       progress=None if args.quiet else print_progress, workers=args.workers, max_nodes=args.max_nodes,
-                      ner=args.ner, spacy_model=args.spacy_model)
+                      ner=args.ner, spacy_model=args.spacy_model, engine=args.engine)
     result = build(paths, options)
     written = write_outputs(result, args.out, exports, store=not args.no_store)
     failed = result.counts()["failed"]

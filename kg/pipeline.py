@@ -60,6 +60,7 @@ class Options:
     max_nodes: int | None = None
     ner: str | None = None  # None: the best extractor installed
     spacy_model: str | None = None
+    engine: str = "local"  # or "dask"
 
 
 @dataclass
@@ -358,7 +359,13 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         cache = DocumentCache(Path(options.out) / ".kg-cache")
     used: set[str] = set()
     new: dict[str, Any] = {}
-    for i, (file_docs, outcome, key, fresh) in enumerate(read_all(files, options.format, manifests, options.workers, cache)):
+    if options.engine == "dask":
+        from .engines import read_with_dask
+
+        results = read_with_dask(files, options.format, manifests, cache)
+    else:
+        results = read_all(files, options.format, manifests, options.workers, cache)
+    for i, (file_docs, outcome, key, fresh) in enumerate(results):
         per_file.append((outcome, file_docs))
         docs.extend(file_docs)
         if key is not None:
@@ -402,11 +409,45 @@ def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:
             "mentions": sum(len(d.mentions) for d in docs)}
 
 
+#: Lines per N-Quads shard.
+SHARD_LINES = 1_000_000
+#: The named graph kg's triples go in when written as quads.
+GRAPH_IRI = "https://w3id.org/newskg/graph"
+
+
+def write_nquads(result: BuildResult, folder: Path) -> Path:
+    """The graph as N-Quads shards (``part-00000.nq`` …) in the named graph :data:`GRAPH_IRI`,
+    ready for the bulk loaders of Oxigraph, Virtuoso and Fuseki; replaced as a whole."""
+    import shutil
+
+    tmp = folder.with_name(folder.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    lines = result.nt_lines
+    suffix = f" <{GRAPH_IRI}> .\n"
+    for n, start in enumerate(range(0, max(len(lines), 1), SHARD_LINES)):
+        chunk = lines[start : start + SHARD_LINES]
+        data = "".join(line[:-2] + suffix for line in chunk).encode("utf-8")
+        atomic_write(tmp / f"part-{n:05d}.nq", data)
+    old = folder.with_name(folder.name + ".old")
+    if folder.exists():
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    if old.exists():
+        shutil.rmtree(old)
+    return folder
+
+
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True) -> list[Path]:
     """Render every export, then write them and the reports atomically under a lock;
     then load the embedded SPARQL store (``store/``) and swap it in."""
     from .exporters import get_exporter
 
+    nquads = "nquads" in exports
+    exports = [e for e in exports if e != "nquads"]
     with build_lock(out_dir):
         rendered: list[tuple[Path, bytes]] = []
         for name in exports:
@@ -423,6 +464,8 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
         for path, data in rendered:
             atomic_write(path, data)
         written = [path for path, _ in rendered]
+        if nquads:
+            written.append(write_nquads(result, out_dir / "nquads"))
         if store:
             from .store import write_store
 
