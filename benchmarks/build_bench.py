@@ -70,7 +70,8 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--kg-args", default="--exports turtle,html --ner none --max-nodes 5000")
+    parser.add_argument("--kg-args", default="--exports turtle,ntriples,html --ner none --max-nodes 5000")
+    parser.add_argument("--keep", type=Path, help="keep kg's output folder here (e.g. for sparql_bench.py)")
     args = parser.parse_args()
     items = sum(1 for _ in args.corpus.rglob("*.md"))
     rows = []
@@ -78,7 +79,7 @@ def main() -> None:
         ttl = Path(tmp) / "obvious.ttl"
         wall, rss, out = run([sys.executable, "-c", OBVIOUS, str(args.corpus), str(ttl)])
         rows.append(("obvious rdflib pipeline", wall, rss, int(out.strip()), ttl.stat().st_size))
-        out_dir = Path(tmp) / "kg"
+        out_dir = args.keep or Path(tmp) / "kg"
         wall, rss, _ = run([sys.executable, "-m", "kg", "build", str(args.corpus), "--out", str(out_dir), "-q",
                             *args.kg_args.split()])
         triples = sum(1 for _ in open(out_dir / "graph.nt", "rb")) if (out_dir / "graph.nt").exists() else 0

@@ -263,6 +263,11 @@ def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
     """Every triple of the graph (unsorted, possibly repeated)."""
     for node, data in graph.nodes(data=True):
         yield from node_triples(node, data)
+    for node, d in graph.nodes(data=True):
+        if d["type"] == "article":
+            listers = sum(1 for _u, _v, r in graph.in_edges(node, data="relation") if r == "related")
+            if listers:
+                yield IRI(node), KG.listingCount, _lit(listers)
     for node, m in graph.graph.get("mentions", {}).items():
         s = IRI(node)
         yield s, RDF.type, KG.Mention
