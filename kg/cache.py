@@ -9,7 +9,7 @@ file is read again. Entries no build used are dropped when the build ends.
 >>> cache = DocumentCache(pathlib.Path(tempfile.mkdtemp()))
 >>> cache.get("k") is None
 True
->>> cache.update(set(), {"k": ["a document"]}); cache.get("k")
+>>> cache.update(set(), {"k": pickle.dumps(["a document"])}); cache.get("k")
 ['a document']
 """
 
@@ -61,16 +61,15 @@ class DocumentCache:
         row = self._conn().execute("SELECT data FROM docs WHERE key = ?", (key,)).fetchone()
         return pickle.loads(row[0]) if row else None
 
-    def update(self, used: set[str], new: dict[str, Any]) -> None:
-        """Add *new* entries and drop every entry this build did not use."""
+    def update(self, used: set[str], new: dict[str, bytes]) -> None:
+        """Add *new* entries (already pickled) and drop every entry this build did not use."""
         db = self._conn()
         with db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM keep")
             db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in used | set(new)))
             db.execute("DELETE FROM docs WHERE key NOT IN (SELECT key FROM keep)")
-            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)",
-                           ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in new.items()))
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?)", new.items())
 
     def close(self) -> None:
         if self._db is not None:

@@ -16,11 +16,11 @@ the previous outputs whole.
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -370,8 +370,8 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         docs.extend(file_docs)
         if key is not None:
             used.add(key)
-            if fresh:
-                new[key] = (copy.deepcopy(file_docs), copy.deepcopy(outcome))
+            if fresh:  # pickled now, before extraction adds mentions to the documents
+                new[key] = pickle.dumps((file_docs, outcome), protocol=pickle.HIGHEST_PROTOCOL)
         if options.progress:
             options.progress(i + 1, len(files))
     if cache is not None:
