@@ -111,7 +111,7 @@ def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type:
     extraction = report.get("extraction") or {}
     if extraction.get("extractor", "none") != "none":
         print(f"Text: {extraction.get('mentions', 0)} mentions found by {extraction['extractor']} "
-              f"in {extraction.get('texts', 0)} texts ({result.extraction.get('cached', 0)} from the cache).")
+              f"in {extraction.get('texts', 0)} texts ({result.extraction.get('cached', 0)} reused from the cache or repeats).")
     print(f"Identity: {report['merges']} merged nodes, {report['conflicts']} conflicts (see merges.json).")
     for outcome in result.outcomes:
         if outcome.status != "ingested":
