@@ -40,6 +40,7 @@ from .identity.names import acronym_definitions, best_label, is_single_name, nam
 from .identity.places import lookup_place
 from .identity.urls import InvalidUrl, canonical_url, resource_url, url_key
 from .model import Document, Image, Mention, Provider, Related
+from .readers.analysis import SDG_NAMES
 from .namespaces import (
     article_iri,
     digest,
@@ -49,6 +50,8 @@ from .namespaces import (
     sdg_goal_iri,
 )
 
+#: Places kept per surface form in the merge report (the rest are counted).
+MAX_SOURCES = 20
 #: Url roles in order of preference for an article's identity.
 URL_ROLES = ("web", "page", "original", "amp", "cdn_amp")
 #: Which source wins a disputed fact: a file read beats a related listing.
@@ -64,10 +67,19 @@ class MergeLog:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     documents: dict[tuple[str, int], str] = field(default_factory=dict)
+    more: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def saw(self, node: str, form: str, source: str, where: str, rule: str) -> None:
-        """Record that *form* (a name or url) from *source* resolved to *node* by *rule*."""
-        self.forms[node].setdefault(form, set()).add((source, where))
+        """Record that *form* (a name or url) from *source* resolved to *node* by *rule*.
+
+        The first :data:`MAX_SOURCES` places a form was seen are kept, the rest counted:
+        a topic named in 50,000 files needs its count, not 50,000 file names.
+        """
+        places = self.forms[node].setdefault(form, set())
+        if len(places) < MAX_SOURCES:
+            places.add((source, where))
+        elif (source, where) not in places:
+            self.more[(node, form)] = self.more.get((node, form), 0) + 1
         self.rules[node].add(rule)
 
     def merges(self, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
@@ -84,7 +96,8 @@ class MergeLog:
                     "label": graph.nodes[node]["label"],
                     "rules": sorted(self.rules[node]),
                     "forms": [
-                        {"form": form, "sources": [f"{s} ({w})" for s, w in sorted(forms[form])]}
+                        {"form": form, "sources": [f"{s} ({w})" for s, w in sorted(forms[form])],
+                         **({"more_sources": self.more[(node, form)]} if (node, form) in self.more else {})}
                         for form in sorted(forms)
                     ],
                 }
@@ -416,8 +429,6 @@ def add_document(state: BuildState, doc: Document) -> str:
         g.add_edge(iri, b, key=f"bias:{b}", relation="bias")
     for sdg in doc.sdgs:
         goal = sdg_goal_iri(sdg.goal)
-        from .readers.analysis import SDG_NAMES
-
         g.add_node(goal, type="goal", label=f"SDG {sdg.goal}: {SDG_NAMES[sdg.goal]}", number=sdg.goal)
         s = f"{iri}/sdg/{sdg.goal}"
         g.add_node(s, type="sdg", label=f"SDG {sdg.goal} ({sdg.direction or 'relevant'})",
