@@ -72,3 +72,17 @@ def test_readme_sparql_examples_run_on_the_sample_output(tmp_path):
     assert all(answers.values())
     (per_outlet,) = [rows for q, rows in answers.items() if "GROUP BY ?outlet" in q]
     assert [str(v) for v in per_outlet[0]] == ["Harbour Ledger", "4"]
+
+
+def test_output_folder_inside_the_input_is_not_read(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: A\nwebUrl: https://x.org/a\n---\n")
+    out = src / "output"
+    assert main(["build", str(src), "--out", str(out), "-q"]) == 0
+    assert main(["build", str(src), "--out", str(out), "-q"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    statuses = {o["file"].split("/", 1)[1]: o["status"] for o in report["outcomes"]}
+    assert statuses["a.md"] == "ingested"
+    assert report["files"]["failed"] == 0
+    assert all(s == "skipped" for f, s in statuses.items() if f.startswith("output/"))
