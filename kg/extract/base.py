@@ -24,6 +24,16 @@ class Extractor(Protocol):
     def extract(self, text: str, field: str) -> list[Mention]: ...
 
 
+def title_case(text: str) -> bool:
+    """Most longer words capitalised, as in "China Plans To Restrict Use Of …".
+
+    >>> title_case("China Plans To Restrict Use Of Facial Recognition"), title_case("China closes record breaches")
+    (True, False)
+    """
+    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
 def extract_all(extractor: Extractor, items: list[tuple[str, str]]) -> list[list[Mention]]:
     """Mentions for many ``(text, field)`` items; extractors may batch (spaCy's ``pipe``)."""
     batch = getattr(extractor, "extract_batch", None)

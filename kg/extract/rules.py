@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .base import Mention
+from .base import Mention, title_case
 
 #: Words that make a capitalised phrase an organisation when they end it.
 ORG_SUFFIXES = (
@@ -121,8 +121,6 @@ class RulesExtractor:
         if self._known:
             for m in self._known.finditer(text):
                 add(m.start(), m.end(), self.known[m.group(0)], 0.95)
-        from .spacy_ner import title_case
-
         capitalised = "headline" in field and title_case(text)  # in a Title Case headline, cues prove nothing
         for m in _TITLED.finditer(text) if not capitalised else ():
             if not TITLE_WORDS.intersection(m.group("name").split()):

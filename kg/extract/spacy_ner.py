@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import KGError
-from .base import Mention
+from .base import Mention, title_case
 
 #: spaCy labels → kg types.
 LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "place"}
@@ -49,16 +49,6 @@ def load(model: str) -> Any:
     except OSError as err:
         raise KGError(f"cannot load the spaCy pipeline {model!r}: install it (pip install 'kg[spacy]') "
                       f"or name one with --spacy-model") from err
-
-
-def title_case(text: str) -> bool:
-    """Most longer words capitalised, as in "China Plans To Restrict Use Of …".
-
-    >>> title_case("China Plans To Restrict Use Of Facial Recognition"), title_case("China closes record breaches")
-    (True, False)
-    """
-    words = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
 def retype(surface: str, kind: str) -> str:
@@ -112,8 +102,6 @@ class SpacyExtractor:
     def _mentions(self, doc: Any, field: str) -> list[Mention]:
         out = []
         for ent in doc.ents:
-            if ent.label_ not in LABELS:
-                continue
             kind = LABELS.get(ent.label_)
             if kind is None:
                 continue
