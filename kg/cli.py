@@ -105,7 +105,7 @@ def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type:
     if result.files_read < total:
         print(f"  re-read {result.files_read} of {total} files; the rest came from the cache (unchanged content).")
     graph = report["graph"]
-    print(f"Graph: {result.graph.number_of_nodes()} nodes, {result.graph.number_of_edges()} edges.")
+    print(f"Graph: {result.node_count} nodes, {result.edge_count} edges.")
     print("  nodes: " + ", ".join(f"{k} {v}" for k, v in graph["nodes"].items()))
     print("  edges: " + ", ".join(f"{k} {v}" for k, v in graph["edges"].items()))
     extraction = report.get("extraction") or {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,10 +20,11 @@ from .errors import OutputError
 LOCK_NAME = ".kg-build.lock"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write *data* to a temporary file beside *path*, flush it to disk, then rename.
+def stage(path: Path, chunks: Iterable[bytes]) -> Path:
+    """Write *chunks* to a temporary file beside *path*, flushed to disk; return its path.
 
-    A reader of *path* sees the old file or the new one, never half of one.
+    Renaming it over *path* (:func:`os.replace`) is then atomic; the caller
+    renames or deletes it. On error nothing is left behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -32,16 +33,25 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+    return Path(tmp)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write *data* to a temporary file beside *path*, flush it to disk, then rename.
+
+    A reader of *path* sees the old file or the new one, never half of one.
+    """
+    os.replace(stage(path, [data]), path)
 
 
 @contextmanager

@@ -17,11 +17,16 @@ the previous outputs whole.
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
 import os
 import pickle
+import shutil
 import sys
+import tempfile
+import weakref
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +36,15 @@ import networkx as nx
 
 from . import __version__
 from .errors import ReadError, UnsupportedFormat
-from .graph import MergeLog, build_graph, summary
-from .io import atomic_write, build_lock
+from .facts import NAMED_OUTLET, Fact, document_facts, outlet_names, outlet_resolution, resolve_outlets
+from .incremental import BuildState, FileRecord, begin, config_key, load_state, save_state, signature
+from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
+from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, read_piece, read_view, reduce_shard,
+                     settle, shard_count, split_facts)
 from .sources import as_source
+from .views import DEFAULT_MAX_NODES
 
 #: Inputs smaller than this are read in one process (starting workers costs more).
 PARALLEL_FROM = 400
@@ -90,35 +99,69 @@ class FileOutcome:
 
 @dataclass
 class BuildResult:
-    """Everything a build produced, in memory."""
+    """What a build produced. The graph itself lives in the shard folder
+    (:mod:`kg.shards`): outputs stream from its pieces, and the networkx
+    graph (``result.graph``) or rdflib graph (``result.rdf``) are assembled
+    only when asked for (notebooks, tests, GraphML/GEXF)."""
 
-    graph: nx.MultiDiGraph
-    log: MergeLog
     outcomes: list[FileOutcome]
     documents: int
+    folder: Path
+    shards: int
+    summaries: dict[int, ShardSummary]
+    resolution: dict[str, str] = field(default_factory=dict)
+    notes: list[dict[str, str]] = field(default_factory=list)
     title: str = "kg news graph"
     max_nodes: int | None = None
     extraction: dict[str, Any] = field(default_factory=dict)
     files_read: int = 0
+    dirty: set[int] = field(default_factory=set)
+    workdir: Path | None = None
+    state: BuildState | None = None
+    _graph: nx.MultiDiGraph | None = None
     _rdf: Any = None
-    _nt: list[str] | None = None
-    _nt_bytes: bytes | None = None
 
-    @property
-    def nt_lines(self) -> list[str]:
-        """The graph as sorted N-Triples lines (mapped on first use)."""
-        if self._nt is None:
-            from .rdf import ntriples_lines
+    def finish(self) -> None:
+        """Remember this build in the cache (after the outputs and the store are written)."""
+        if self.workdir is not None and self.state is not None:
+            save_state(self.workdir, self.state)
+            for shard in self.dirty:
+                piece_path(self.folder, shard, "nt-prev").unlink(missing_ok=True)
 
-            self._nt = ntriples_lines(self.graph)
-        return self._nt
+    def pieces(self, kind: str) -> Iterator[bytes]:
+        """One kind of shard piece (``nt``, ``ttl``, ``jsonld``, ``merges``, ``conflicts``), in shard order."""
+        for shard in range(self.shards):
+            yield read_piece(self.folder, shard, kind)
 
     @property
     def ntriples(self) -> bytes:
-        """The graph as N-Triples bytes, sorted: the form every RDF export starts from."""
-        if self._nt_bytes is None:
-            self._nt_bytes = ("\n".join(self.nt_lines) + "\n").encode("utf-8") if self.nt_lines else b""
-        return self._nt_bytes
+        """The graph as N-Triples bytes (each shard's lines sorted; one shard below
+        :data:`kg.shards.SHARDS_FROM` files, so small graphs are fully sorted)."""
+        return b"".join(self.pieces("nt"))
+
+    @property
+    def nt_lines(self) -> list[str]:
+        return self.ntriples.decode("utf-8").splitlines()
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole graph in networkx (settled again from the shards' facts on first use)."""
+        if self._graph is None:
+            from .graph import add_node
+
+            graph = nx.MultiDiGraph()
+            nodes = []
+            for shard in range(self.shards):
+                facts = load_facts(self.folder, shard)
+                nodes.extend(settle((f for key in sorted(facts) for f in facts[key]), self.resolution))
+            nodes.sort(key=lambda n: n.iri)
+            for node in nodes:
+                if node.attrs:
+                    graph.add_node(node.iri, **node.attrs)
+            for node in nodes:
+                add_node(graph, node)
+            self._graph = graph
+        return self._graph
 
     @property
     def rdf(self) -> Any:
@@ -134,6 +177,49 @@ class BuildResult:
             self._rdf.parse(data=self.ntriples.decode("utf-8"), format="nt")
         return self._rdf
 
+    def summary(self) -> dict[str, dict[str, int]]:
+        """Counts of nodes by type and edges by relation."""
+        nodes: Counter[str] = Counter()
+        edges: Counter[str] = Counter()
+        for s in self.summaries.values():
+            nodes.update(s.nodes)
+            edges.update(s.edges)
+        return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+    @property
+    def node_count(self) -> int:
+        return sum(sum(s.nodes.values()) for s in self.summaries.values())
+
+    @property
+    def edge_count(self) -> int:
+        return sum(sum(s.edges.values()) for s in self.summaries.values())
+
+    def view(self, max_nodes: int) -> tuple[nx.MultiDiGraph, str]:
+        """At most *max_nodes* nodes, the most connected first, with the attributes the page
+        shows; and a note saying what was left out. Reads one shard's view at a time."""
+        total = self.node_count
+        keep: set[str] | None = None
+        if total > max_nodes:
+            tops = (t for shard in range(self.shards) for t in read_view(self.folder, shard)["top"])
+            keep = {iri for _d, iri in heapq.nsmallest(max_nodes, tops)}
+        graph = nx.MultiDiGraph()
+        edges = []
+        for shard in range(self.shards):
+            view = read_view(self.folder, shard)
+            for iri, attrs in view["nodes"].items():
+                if keep is None or iri in keep:
+                    graph.add_node(iri, **{k: v for k, v in attrs.items() if k != "degree"})
+            edges.extend(e for e in view["edges"] if keep is None or (e[0] in keep and e[1] in keep))
+        for u, v, key, relation in sorted(edges):
+            graph.add_edge(u, v, key=key, relation=relation)
+        if keep is None:
+            return graph, ""
+        left = Counter(self.summary()["nodes"])
+        left.subtract(Counter(d["type"] for _, d in graph.nodes(data=True)))
+        detail = ", ".join(f"{t} {c}" for t, c in sorted(left.items()) if c)
+        note = f"Showing the {max_nodes} most connected of {total} nodes; {total - max_nodes} left out ({detail})."
+        return graph, note
+
     def counts(self) -> dict[str, int]:
         out = {"ingested": 0, "skipped": 0, "failed": 0}
         for o in self.outcomes:
@@ -146,13 +232,22 @@ class BuildResult:
             "kg_version": __version__,
             "files": self.counts(),
             "documents": self.documents,
-            "graph": summary(self.graph),
-            "merges": len(self.log.merges(self.graph)),
-            "conflicts": len(self.log.conflicts),
+            "graph": self.summary(),
+            "merges": sum(s.merges for s in self.summaries.values()),
+            "conflicts": sum(s.conflicts for s in self.summaries.values()),
             "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
             "outcomes": [o.as_dict() for o in self.outcomes],
         }
 
+    def merges_json(self) -> Iterator[bytes]:
+        """``merges.json``: merged nodes, conflicts and notes, as ``json.dumps(indent=1)`` writes them."""
+        for name, kind in (("merges", "merges"), ("conflicts", "conflicts")):
+            parts = [p for p in self.pieces(kind) if p]
+            head = b"{\n" if name == "merges" else b",\n"
+            yield head + f' "{name}": '.encode() + ((b"[\n" + b",\n".join(parts) + b"\n ]") if parts else b"[]")
+        notes = sorted(self.notes, key=lambda n: (n["source"], n["message"]))
+        text = json.dumps({"notes": notes}, ensure_ascii=False, indent=1)
+        yield b",\n" + text[2:].encode("utf-8") + b"\n"
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileOutcome]]:
     """Every file under *paths*, with the name reports use (relative to the input,
@@ -237,32 +332,18 @@ def _skip_reason(text: str, name: str) -> str:
     return "not a supported news document: no YAML front matter, no byline line and no analysis-page layout found"
 
 
-def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str],
-              cache: Any = None) -> tuple[list[Document], FileOutcome]:
+def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
     """Read one file; never raises for bad input, it says what went wrong instead."""
-    return read_file_cached(path, name, fmt, manifests, cache)[:2]  # type: ignore[return-value]
-
-
-def read_file_cached(path: Path, name: str, fmt: str | None, manifests: dict[str, str],
-                     cache: Any = None) -> tuple[list[Document], FileOutcome, str | None, bool]:
-    """:func:`read_file`, through the document cache: ``(docs, outcome, key, read now)``."""
-    from .cache import cache_key
     from .sources import MAX_BYTES
 
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return [], FileOutcome(name, "failed", reason=f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit"), None, True
+            return [], FileOutcome(name, "failed", reason=f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit")
         data = path.read_bytes()
     except OSError as err:
-        return [], FileOutcome(name, "failed", reason=f"cannot read file: {err.strerror or err}"), None, True
-    key = cache_key(data, name, fmt, manifests.get(path.name)) if cache is not None else None
-    if key is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit[0], hit[1], key, False
-    docs, outcome = _read_bytes(path, data, name, fmt, manifests)
-    return docs, outcome, key, True
+        return [], FileOutcome(name, "failed", reason=f"cannot read file: {err.strerror or err}")
+    return _read_bytes(path, data, name, fmt, manifests)
 
 
 def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
@@ -301,42 +382,99 @@ def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
 
 
-Read = tuple[list[Document], FileOutcome, "str | None", bool]
+@dataclass
+class Chunk:
+    """What a worker made of a batch of files: their records, and their facts as
+    pickled blocks per shard (or their documents, when text extraction must run first)."""
+
+    records: list[FileRecord]
+    blocks: dict[int, bytes] = field(default_factory=dict)
+    docs: list[tuple[str, list[Document]]] = field(default_factory=list)
 
 
-def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str], Any]) -> list[Read]:
-    chunk, fmt, manifests, cache = args
-    return [read_file_cached(path, name, fmt, manifests, cache) for path, name in chunk]
+def map_documents(record: FileRecord, docs: list[Document], shards: int,
+                  out: dict[int, dict[tuple[str, str], list[Fact] | None]]) -> None:
+    """The map step for one file: its documents' facts, split by shard into *out*;
+    facts about name-only outlets wait in the record until every file is read."""
+    facts: list[Fact] = []
+    articles = set()
+    record.notes = []
+    for doc in sorted(docs, key=lambda d: (d.source, d.index)):
+        mapped = document_facts(doc)
+        articles.add(mapped.article)
+        record.notes.extend(mapped.notes)
+        facts.extend(mapped.facts)
+    record.outcome.articles = sorted(articles)
+    record.provisional = [f for f in facts if f[0].startswith(NAMED_OUTLET)]
+    by_shard = split_facts((f for f in facts if not f[0].startswith(NAMED_OUTLET)), shards)
+    record.shards = sorted(by_shard)
+    for shard, shard_facts in by_shard.items():
+        out.setdefault(shard, {})[(record.name, "")] = shard_facts
 
 
-def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str, str],
-             workers: int | None = None, cache: Any = None) -> Iterator[Read]:
-    """Read every file, in order; over several processes when there are many files.
+def process_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str], int, bool]) -> Chunk:
+    """Read a batch of files and (unless *map_now* is false) map them: the per-file work
+    every engine runs unchanged."""
+    from .extract.run import known_names
 
-    Reading (decoding, YAML, text patterns) is pure per file, so it spreads
-    over processes without changing the result.
-    """
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        for path, name in files:
-            yield read_file_cached(path, name, fmt, manifests, cache)
+    files, fmt, manifests, shards, map_now = args
+    chunk = Chunk([])
+    blocks: dict[int, dict[tuple[str, str], list[Fact] | None]] = {}
+    for path, name in files:
+        try:
+            sig: tuple[int, int, int] | None = signature(path)
+        except OSError:
+            sig = None
+        docs, outcome = read_file(path, name, fmt, manifests)
+        record = FileRecord(name, sig, manifests.get(path.name), outcome, documents=len(docs),
+                            outlets=[pair for doc in docs for pair in outlet_names(doc)])
+        if map_now:
+            map_documents(record, docs, shards, blocks)
+        else:
+            record.known = known_names(docs)
+            chunk.docs.append((name, docs))
+        chunk.records.append(record)
+    chunk.blocks = {s: pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL) for s, b in blocks.items()}
+    return chunk
+
+
+def _chunks(files: list[tuple[Path, str]], workers: int) -> list[list[tuple[Path, str]]]:
+    size = max(50, min(500, len(files) // (workers * 8) or 1))
+    return [files[i : i + size] for i in range(0, len(files), size)]
+
+
+def run_tasks(func: Callable[[Any], Any], tasks: list[Any], workers: int, engine: str) -> Iterator[Any]:
+    """``func`` over *tasks*, results in order: here, over processes, or on Dask."""
+    if engine == "dask":
+        from .engines import map_with_dask
+
+        yield from map_with_dask(func, tasks)
+        return
+    if workers <= 1 or len(tasks) < 2:
+        for task in tasks:
+            yield func(task)
         return
     import multiprocessing
 
-    size = max(50, min(500, len(files) // (workers * 8) or 1))
-    chunks = [(files[i : i + size], fmt, manifests, cache) for i in range(0, len(files), size)]
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with context.Pool(workers) as pool:
-        for results in pool.imap(_read_chunk, chunks):
-            yield from results
+        yield from pool.imap(func, tasks)
+
+
+def _reduce_task(args: tuple[Path, int, dict[str, str], tuple[str, ...], int]) -> ShardSummary:
+    return reduce_shard(*args)
 
 
 def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildResult:
-    """Read every file under *paths* and build the graph (nothing is written).
+    """Read every file under *paths* and build the graph; outputs are written by
+    :func:`write_outputs`.
 
-    ``kg.build(["data"])`` in a notebook; ``result.graph`` is the networkx
-    graph, ``result.rdf`` the rdflib graph.
+    With ``options.out`` the work is kept in ``OUT/.kg-cache`` and a rebuild
+    redoes only what changed (:mod:`kg.incremental`). ``kg.build(["data"])`` in
+    a notebook; ``result.graph`` is the networkx graph, ``result.rdf`` the rdflib graph.
     """
+    from .extract import best_available
+
     options = options or Options()
     files, problems = collect_files(Path(p) for p in paths)
     if options.out is not None:  # never read kg's own outputs back as input
@@ -354,87 +492,197 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
             if manifest:
                 for file_name, url in manifest.items():
                     manifests.setdefault(file_name, url)
-    outcomes = list(problems)
-    docs: list[Document] = []
-    per_file: list[tuple[FileOutcome, list[Document]]] = []
-    cache = None
-    if options.out is not None:
-        from .cache import DocumentCache
+    workdir = Path(options.out) / ".kg-cache" if options.out is not None else Path(tempfile.mkdtemp(prefix="kg-build-"))
+    shards = shard_count(len(files))
+    ner = options.ner or best_available()
+    exports = tuple(sorted({e for e in options.exports if e in PIECES}))
+    max_nodes = options.max_nodes or DEFAULT_MAX_NODES
+    config = config_key(format=options.format, ner=ner, model=options.spacy_model if ner == "spacy" else None,
+                        shards=shards, exports=exports, max_nodes=max_nodes)
+    state = load_state(workdir, config)
+    begin(workdir)
+    folder = workdir / "shards"
+    folder.mkdir(parents=True, exist_ok=True)
+    workers = options.workers if options.workers is not None else min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM:
+        workers = 1
+    names = {name for _p, name in files}
+    todo = []
+    for path, name in files:
+        old = state.files.get(name)
+        try:
+            sig = signature(path)
+        except OSError:
+            sig = None
+        if old is None or sig is None or old.signature != sig or old.url != manifests.get(path.name):
+            todo.append((path, name))
+    pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = defaultdict(dict)
 
-        cache = DocumentCache(Path(options.out) / ".kg-cache")
-    used: set[str] = set()
-    new: dict[str, Any] = {}
-    if options.engine == "dask":
-        from .engines import read_with_dask
+    def forget(record: FileRecord) -> None:
+        for shard in record.shards:
+            pending[shard][(record.name, "")] = None
+        for shard in record.named_shards:
+            pending[shard][(record.name, "named")] = None
 
-        results = read_with_dask(files, options.format, manifests, cache)
-    else:
-        results = read_all(files, options.format, manifests, options.workers, cache)
-    for i, (file_docs, outcome, key, fresh) in enumerate(results):
-        per_file.append((outcome, file_docs))
-        docs.extend(file_docs)
-        if key is not None:
-            used.add(key)
-            if fresh:  # pickled now, before extraction adds mentions to the documents
-                new[key] = pickle.dumps((file_docs, outcome), protocol=pickle.HIGHEST_PROTOCOL)
+    for name in sorted(set(state.files) - names):
+        forget(state.files.pop(name))
+    for _path, name in todo:
+        if name in state.files:
+            forget(state.files.pop(name))
+    dirty = set(pending)
+    for shard, block in pending.items():
+        append_block(folder, shard, block)
+    pending.clear()
+    new_records: list[FileRecord] = []
+    extraction: dict[str, Any] = {"extractor": "none"}
+    done = 0
+    total = len(todo)
+    tasks = [(chunk, options.format, manifests, shards, ner == "none") for chunk in _chunks(todo, max(workers, 1))]
+    docs_by_file: list[tuple[str, list[Document]]] = []
+    for chunk in run_tasks(process_chunk, tasks, workers, options.engine):
+        for shard, data in chunk.blocks.items():
+            with open(piece_path(folder, shard, "facts"), "ab") as fh:
+                fh.write(len(data).to_bytes(8, "little") + data)
+            dirty.add(shard)
+        new_records.extend(chunk.records)
+        docs_by_file.extend(chunk.docs)
+        done += len(chunk.records)
         if options.progress:
-            options.progress(i + 1, len(files))
-    if cache is not None:
-        cache.update(used, new)
-        cache.close()
-    reread = len(new) if cache is not None else len(files)
-    extraction = extract_mentions(docs, options)
-    graph, log = build_graph(docs)
-    for outcome, file_docs in per_file:
-        outcome.articles = sorted({log.documents[(d.source, d.index)] for d in file_docs})
-        outcomes.append(outcome)
+            options.progress(done, total)
+    files_read = len(todo)
+    for record in new_records:
+        state.files[record.name] = record
+    if ner != "none":
+        files_read += _extract_and_map(state, new_records, docs_by_file, files, manifests, options, ner, workdir,
+                                       folder, shards, dirty, extraction)
+    del docs_by_file
+    resolution = outlet_resolution(pair for r in state.files.values() for pair in r.outlets)
+    if resolution != state.resolution:
+        reroute = [r for r in state.files.values() if r.provisional or r.named_shards]
+        dirty.update(range(shards))
+    else:
+        reroute = [r for r in new_records if r.provisional]
+    for record in reroute:
+        for shard in record.named_shards:
+            pending[shard][(record.name, "named")] = None
+        by_shard = split_facts(resolve_outlets(record.provisional, resolution), shards)
+        record.named_shards = sorted(by_shard)
+        for shard, facts in by_shard.items():
+            pending[shard][(record.name, "named")] = facts
+    for shard, block in pending.items():
+        append_block(folder, shard, block)
+        dirty.add(shard)
+    state.resolution = resolution
+    dirty |= {s for s in range(shards) if s not in state.summaries}
+    reduce_tasks = [(folder, s, resolution, exports, max_nodes) for s in sorted(dirty)]
+    for s in dirty:  # the store update needs what each changed shard held before
+        nt = piece_path(folder, s, "nt")
+        if nt.exists():
+            os.replace(nt, piece_path(folder, s, "nt-prev"))
+    for summary in run_tasks(_reduce_task, reduce_tasks, workers if len(reduce_tasks) > 4 else 1, options.engine):
+        state.summaries[summary.shard] = summary
+    outcomes = list(problems) + [state.files[name].outcome for _p, name in files if name in state.files]
     outcomes.sort(key=lambda o: o.name)
-    return BuildResult(graph=graph, log=log, outcomes=outcomes, documents=len(docs), max_nodes=options.max_nodes,
-                       extraction=extraction, files_read=reread)
+    result = BuildResult(
+        outcomes=outcomes, documents=sum(state.files[n].documents for _p, n in files if n in state.files),
+        folder=folder, shards=shards, summaries=state.summaries, resolution=resolution,
+        notes=[note for _p, n in files if n in state.files for note in state.files[n].notes],
+        max_nodes=options.max_nodes, extraction=extraction, files_read=files_read, dirty=dirty,
+        workdir=workdir, state=state,
+    )
+    save_state(workdir, state)
+    if options.out is None:
+        weakref.finalize(result, shutil.rmtree, workdir, True)
+    return result
 
 
-def extract_mentions(docs: list[Document], options: Options) -> dict[str, Any]:
-    """Run the chosen extractor over every document's text (cached in the output folder)."""
+def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_file: list[tuple[str, list[Document]]],
+                     files: list[tuple[Path, str]], manifests: dict[str, str], options: Options, ner: str,
+                     workdir: Path, folder: Path, shards: int, dirty: set[int], extraction: dict[str, Any]) -> int:
+    """Text extraction needs the names every file gives (:func:`kg.extract.run.known_names`),
+    so with an extractor the map step runs here, after reading. When those names changed,
+    every file is mapped again (documents come from the document cache, not re-read).
+    Returns how many more files had to be read."""
     import hashlib
 
-    from .extract import best_available, get_extractor
-    from .extract.run import extract_documents, known_names
+    from .cache import DocumentCache
+    from .extract import get_extractor
+    from .extract.run import extract_documents, texts
 
-    name = options.ner or best_available()
-    if name == "none":
-        return {"extractor": "none"}
-    known = known_names(docs)
-    extractor = get_extractor(name, known=known, model=options.spacy_model)
+    cache = DocumentCache(workdir)
+    for name, docs in docs_by_file:
+        cache.put(name, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+    known: dict[str, str] = {}
+    for record in sorted(state.files.values(), key=lambda r: r.name):
+        for k, v in record.known.items():
+            known.setdefault(k, v)
+    known = dict(sorted(known.items()))
     salt = hashlib.sha256(json.dumps(known, sort_keys=True).encode()).hexdigest()[:16] if known else ""
-    cache_dir = Path(options.out) / ".kg-cache" if options.out else None
-    if cache_dir:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    counts = extract_documents(docs, extractor, cache_dir, salt, options.workers)
-    return {"extractor": name, "version": extractor.version, **counts,
-            "mentions": sum(len(d.mentions) for d in docs)}
+    fresh = {name for name, _docs in docs_by_file}
+    work = list(docs_by_file)
+    reread = 0
+    if salt != state.salt:
+        for record in state.files.values():
+            if record.name in fresh or record.outcome.status != "ingested":
+                continue
+            docs = cache.get(record.name)
+            if docs is None:  # not cached: read again
+                path = next(p for p, n in files if n == record.name)
+                docs, _outcome = read_file(path, record.name, options.format, manifests)
+                reread += 1
+            work.append((record.name, docs))
+        state.salt = salt
+    cache.keep({r.name for r in state.files.values()})
+    cache.close()
+    extracted = 0
+    version = state.extraction.get("version")
+    if work:
+        extractor = get_extractor(ner, known=known, model=options.spacy_model)
+        version = extractor.version
+        all_docs = [d for _name, docs in work for d in docs]
+        extracted = extract_documents(all_docs, extractor, workdir, salt, options.workers)["extracted"]
+        for name, docs in work:
+            state.files[name].texts = sum(1 for d in docs for _t in texts(d))
+            state.files[name].mentions = sum(len(d.mentions) for d in docs)
+    total = sum(r.texts for r in state.files.values())
+    extraction.update({"extractor": ner, "version": version, "texts": total, "extracted": extracted,
+                       "cached": total - extracted, "mentions": sum(r.mentions for r in state.files.values())})
+    state.extraction = dict(extraction)
+    pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = {}
+    for name, docs in sorted(work, key=lambda item: item[0]):
+        record = state.files[name]
+        for shard in record.shards:
+            pending.setdefault(shard, {})[(name, "")] = None
+        map_documents(record, docs, shards, pending)
+    for shard, block in pending.items():
+        append_block(folder, shard, block)
+        dirty.add(shard)
+    return reread
 
-
-#: Lines per N-Quads shard.
-SHARD_LINES = 1_000_000
 #: The named graph kg's triples go in when written as quads.
 GRAPH_IRI = "https://w3id.org/newskg/graph"
 
 
+def nquads_chunks(result: BuildResult) -> Iterator[tuple[str, bytes]]:
+    """``(file name, N-Quads)`` per shard, in the named graph :data:`GRAPH_IRI`."""
+    suffix = f" <{GRAPH_IRI}> .".encode()
+    for shard, nt in enumerate(result.pieces("nt")):
+        lines = nt.splitlines()
+        yield f"part-{shard:05d}.nq", b"".join(line[:-2] + suffix + b"\n" for line in lines)
+
+
 def write_nquads(result: BuildResult, folder: Path) -> Path:
-    """The graph as N-Quads shards (``part-00000.nq`` …) in the named graph :data:`GRAPH_IRI`,
-    ready for the bulk loaders of Oxigraph, Virtuoso and Fuseki; replaced as a whole."""
+    """The graph as N-Quads shards (``part-00000.nq`` …, one per shard) in the named graph
+    :data:`GRAPH_IRI`, ready for the bulk loaders of Oxigraph, Virtuoso and Fuseki; replaced as a whole."""
     import shutil
 
     tmp = folder.with_name(folder.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    lines = result.nt_lines
-    suffix = f" <{GRAPH_IRI}> .\n"
-    for n, start in enumerate(range(0, max(len(lines), 1), SHARD_LINES)):
-        chunk = lines[start : start + SHARD_LINES]
-        data = "".join(line[:-2] + suffix for line in chunk).encode("utf-8")
-        atomic_write(tmp / f"part-{n:05d}.nq", data)
+    for name, data in nquads_chunks(result):
+        if data:
+            atomic_write(tmp / name, data)
     old = folder.with_name(folder.name + ".old")
     if folder.exists():
         if old.exists():
@@ -447,34 +695,37 @@ def write_nquads(result: BuildResult, folder: Path) -> Path:
 
 
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True) -> list[Path]:
-    """Render every export, then write them and the reports atomically under a lock;
-    then load the embedded SPARQL store (``store/``) and swap it in."""
+    """Write every export and the reports to temporary files, then rename them all into
+    place, under a lock; then bring the embedded SPARQL store (``store/``) up to date."""
     from .exporters import get_exporter
 
     nquads = "nquads" in exports
     exports = [e for e in exports if e != "nquads"]
     with build_lock(out_dir):
-        rendered: list[tuple[Path, bytes]] = []
-        for name in exports:
-            exporter = get_exporter(name)
-            rendered.append((out_dir / exporter.FILENAME, exporter.render(result)))
-        report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-        merges = {
-            "merges": result.log.merges(result.graph),
-            "conflicts": result.log.conflicts,
-            "notes": sorted(result.log.notes, key=lambda n: (n["source"], n["message"])),
-        }
-        rendered.append((out_dir / "report.json", report.encode("utf-8")))
-        rendered.append((out_dir / "merges.json", (json.dumps(merges, ensure_ascii=False, indent=1) + "\n").encode("utf-8")))
-        for path, data in rendered:
-            atomic_write(path, data)
-        written = [path for path, _ in rendered]
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for name in exports:
+                exporter = get_exporter(name)
+                chunks = getattr(exporter, "chunks", None)
+                parts = chunks(result) if chunks else iter([exporter.render(result)])
+                staged.append((out_dir / exporter.FILENAME, stage(out_dir / exporter.FILENAME, parts)))
+            report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+            staged.append((out_dir / "report.json", stage(out_dir / "report.json", iter([report.encode("utf-8")]))))
+            staged.append((out_dir / "merges.json", stage(out_dir / "merges.json", result.merges_json())))
+        except BaseException:
+            for _path, tmp in staged:
+                tmp.unlink(missing_ok=True)
+            raise
+        for path, tmp in staged:
+            os.replace(tmp, path)
+        written = [path for path, _ in staged]
         if nquads:
             written.append(write_nquads(result, out_dir / "nquads"))
         if store:
-            from .store import write_store
+            from .store import update_store
 
-            written.append(write_store(out_dir, result.ntriples))
+            written.append(update_store(out_dir, result))
+        result.finish()
     return written
 
 

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from .dates import to_xsd
+from .facts import Node
 from .namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
 
 
@@ -259,17 +260,17 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
                 yield s, pred, _lit(d[attr])
 
 
-def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
-    """Every triple of the graph (unsorted, possibly repeated)."""
-    for node, data in graph.nodes(data=True):
-        yield from node_triples(node, data)
-    for node, d in graph.nodes(data=True):
-        if d["type"] == "article":
-            listers = sum(1 for _u, _v, r in graph.in_edges(node, data="relation") if r == "related")
+def settled_triples(node: Node) -> Iterator[tuple[IRI, IRI, Term]]:
+    """Every triple whose subject is one settled node (or its answer), with its out-edges."""
+    s = IRI(node.iri)
+    if node.attrs:
+        yield from node_triples(node.iri, node.attrs)
+        if node.attrs["type"] == "article":
+            listers = sum(1 for _u, _k, r in node.incoming if r == "related")
             if listers:
-                yield IRI(node), KG.listingCount, _lit(listers)
-    for node, m in graph.graph.get("mentions", {}).items():
-        s = IRI(node)
+                yield s, KG.listingCount, _lit(listers)
+    m = node.mention
+    if m is not None:
         yield s, RDF.type, KG.Mention
         yield s, KG.mentionOf, IRI(m["entity"])
         yield s, KG.inArticle, IRI(m["article"])
@@ -280,10 +281,32 @@ def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
         yield s, KG.surfaceForm, _lit(m["text"])
         if m.get("score") is not None:
             yield s, KG.score, Lit(f"{m['score']:.3f}", XSD.decimal)
-    for u, v, data in graph.edges(data=True):
-        yield IRI(u), PREDICATES[data["relation"]], IRI(v)
-        if data["relation"] == "mentions" and v.split("--")[-1] == u.rsplit("/", 1)[-1]:
-            yield IRI(v), KG.scopedTo, IRI(u)
+    for target, _key, relation in node.edges:
+        yield s, PREDICATES[relation], IRI(target)
+    suffix = node.iri.split("--")[-1]
+    for source, _key, relation in node.incoming:
+        if relation == "mentions" and suffix == source.rsplit("/", 1)[-1]:
+            yield s, KG.scopedTo, IRI(source)
+
+
+def graph_nodes(graph: nx.MultiDiGraph) -> Iterator[Node]:
+    """The nodes of a networkx graph (and its mention evidence) as settled :class:`Node` records."""
+    for iri, data in graph.nodes(data=True):
+        yield Node(iri, data, edges=[(v, k, r) for _u, v, k, r in graph.out_edges(iri, keys=True, data="relation")],
+                   incoming=[(u, k, r) for u, _v, k, r in graph.in_edges(iri, keys=True, data="relation")])
+    for iri, m in graph.graph.get("mentions", {}).items():
+        yield Node(iri, {}, mention=m)
+
+
+def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
+    """Every triple of the graph (unsorted, possibly repeated)."""
+    for node in graph_nodes(graph):
+        yield from settled_triples(node)
+
+
+def node_lines(node: Node) -> set[str]:
+    """One settled node's triples as N-Triples lines (without newlines)."""
+    return {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in settled_triples(node)}
 
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}

@@ -13,9 +13,11 @@ complete store and a failed build leaves the previous one in place.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 STORE_LINK = "store"
@@ -30,27 +32,64 @@ def memory_store(ntriples: bytes) -> Any:
     return store
 
 
-def write_store(out_dir: Path, ntriples: bytes) -> Path:
-    """Load *ntriples* into a new on-disk store and atomically point ``store`` at it."""
+class _Chained(io.RawIOBase):
+    """A readable stream over several byte pieces, read one at a time (bulk loading
+    a large graph without holding it in memory)."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self.pieces, self.buffer = pieces, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self.buffer:
+            try:
+                self.buffer = next(self.pieces)
+            except StopIteration:
+                return 0
+        n = min(len(target), len(self.buffer))
+        target[:n] = self.buffer[:n]
+        self.buffer = self.buffer[n:]
+        return n
+
+
+def write_store(out_dir: Path, ntriples: bytes | Iterator[bytes], name: str | None = None) -> Path:
+    """Load N-Triples (bytes, or pieces) into a new on-disk store and atomically point
+    ``store`` at it."""
     import pyoxigraph as ox
 
-    digest = hashlib.sha256(ntriples).hexdigest()[:16]
-    target = out_dir / f".store-{digest}"
+    if isinstance(ntriples, bytes):
+        name = name or hashlib.sha256(ntriples).hexdigest()[:16]
+        pieces: Iterator[bytes] = iter([ntriples])
+    else:
+        pieces = ntriples
+    assert name is not None
+    target = out_dir / f".store-{name}"
     link = out_dir / STORE_LINK
     if link.is_symlink() and os.readlink(link) == target.name and target.is_dir():
         return link
+    partial = _fresh(out_dir / f".store-{name}.partial")
+    store = ox.Store(str(partial))
+    store.bulk_load(io.BufferedReader(_Chained(pieces), 1 << 20), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    return _swap(out_dir, partial, target)
+
+
+def _fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    return path
+
+
+def _swap(out_dir: Path, partial: Path, target: Path) -> Path:
+    """Rename a finished store folder into place and point the ``store`` link at it."""
+    link = out_dir / STORE_LINK
     if target.exists():
         shutil.rmtree(target)
-    partial = out_dir / f".store-{digest}.partial"
-    if partial.exists():
-        shutil.rmtree(partial)
-    store = ox.Store(str(partial))
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    store.optimize()
-    del store
     os.replace(partial, target)
-    tmp_link = out_dir / f".store-link-{digest}"
+    tmp_link = out_dir / f".store-link-{target.name}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()
     os.symlink(target.name, tmp_link)
@@ -60,6 +99,58 @@ def write_store(out_dir: Path, ntriples: bytes) -> Path:
     for old in out_dir.glob(".store-*"):
         if old.name != target.name and old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def update_store(out_dir: Path, result: Any) -> Path:
+    """Bring ``store/`` up to date with a build: when it holds the previous build, copy it
+    (a RocksDB checkpoint: hard links) and apply only the triples removed and added in the
+    shards that changed, in one transaction; otherwise load everything in bulk. Either
+    way the new store is swapped in atomically."""
+    import pyoxigraph as ox
+
+    from .shards import read_piece
+
+    current = {s: result.summaries[s].digest for s in range(result.shards)}
+    name = hashlib.sha256(repr(sorted(current.items())).encode()).hexdigest()[:16]
+    link = out_dir / STORE_LINK
+    recorded = result.state.store if result.state is not None else {}
+    held = recorded.get("folder")
+    changes: list[tuple[bytes, bytes]] | None = None
+    if held and link.is_symlink() and os.readlink(link) == held and (out_dir / held).is_dir():
+        changes = []
+        for shard, digest in current.items():
+            old = recorded["digests"].get(shard)
+            if old == digest:
+                continue
+            prev = read_piece(result.folder, shard, "nt-prev")
+            if old is None or hashlib.sha256(prev).hexdigest() != old:
+                changes = None
+                break
+            changes.append((prev, read_piece(result.folder, shard, "nt")))
+    target = out_dir / f".store-{name}"
+    if changes is None:
+        write_store(out_dir, result.pieces("nt"), name)
+    elif changes and target.name != held:
+        partial = _fresh(out_dir / f".store-{name}.partial")
+        old_store = ox.Store.read_only(str((out_dir / held).resolve()))
+        old_store.backup(str(partial))
+        del old_store
+        store = ox.Store(str(partial))
+        removed: set[bytes] = set()
+        added: set[bytes] = set()
+        for prev, new in changes:
+            before, after = set(prev.splitlines()), set(new.splitlines())
+            removed |= before - after
+            added |= after - before
+        update = ("DELETE DATA {\n" + b"\n".join(sorted(removed)).decode("utf-8") + "\n};\nINSERT DATA {\n"
+                  + b"\n".join(sorted(added)).decode("utf-8") + "\n}")
+        store.update(update)
+        store.flush()
+        del store
+        _swap(out_dir, partial, target)
+    if result.state is not None:
+        result.state.store = {"folder": target.name, "digests": current}
     return link
 
 

@@ -247,10 +247,10 @@ def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: st
 def render(result: Any) -> bytes:
     """The page for a build result's graph, cut to the most connected nodes when it is
     too large for a node-link page (``result.max_nodes``)."""
-    from ..views import DEFAULT_MAX_NODES, most_connected
+    from ..views import DEFAULT_MAX_NODES
 
     limit = getattr(result, "max_nodes", None) or DEFAULT_MAX_NODES
-    graph, note = most_connected(result.graph, limit)
+    graph, note = result.view(limit)
     if note:
         note += " Use 'kg view --focus NAME' or --max-nodes for other slices."
     return render_page(graph, title=getattr(result, "title", "kg news graph"), notice=note)

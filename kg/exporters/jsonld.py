@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -67,31 +68,38 @@ def parse_line(line: str) -> tuple[str, str, dict[str, str]]:
     return subject, predicate, value
 
 
-def render(result: Any) -> bytes:
-    """The result's graph as JSON-LD, one node object per subject, compacted by prefix.
-
-    Built from the sorted N-Triples lines, so subjects, properties and values
-    come out in a stable order.
-    """
-    out = ['{"@context": ' + json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False) + ',\n "@graph": [']
+def node_objects(lines: Iterable[str]) -> Iterator[str]:
+    """One JSON object per subject of sorted N-Triples *lines* (a subject's lines are adjacent)."""
     node: dict[str, Any] | None = None
-    first = True
-
-    def flush() -> None:
-        nonlocal first
-        if node is not None:
-            out.append(("\n  " if first else ",\n  ") + json.dumps(node, ensure_ascii=False))
-            first = False
-
-    for line in result.nt_lines:
+    for line in lines:
         subject, predicate, value = parse_line(line)
         if node is None or node["@id"] != subject:
-            flush()
+            if node is not None:
+                yield json.dumps(node, ensure_ascii=False)
             node = {"@id": subject}
         if predicate == RDF_TYPE:
             node.setdefault("@type", []).append(compact(value["@id"]))
         else:
             node.setdefault(compact(predicate), []).append(value)
-    flush()
-    out.append("\n ]\n}\n")
-    return "".join(out).encode("utf-8")
+    if node is not None:
+        yield json.dumps(node, ensure_ascii=False)
+
+
+def chunks(result: Any) -> Iterator[bytes]:
+    """The result's graph as JSON-LD, one node object per subject, compacted by prefix.
+
+    Node objects come from each shard's sorted N-Triples, so subjects,
+    properties and values come out in a stable order.
+    """
+    yield ('{"@context": ' + json.dumps(dict(sorted(PREFIXES.items())), ensure_ascii=False) + ',\n "@graph": [').encode()
+    first = True
+    for piece in result.pieces("jsonld"):
+        if piece:
+            yield (b"\n  " if first else b",\n  ") + piece
+            first = False
+    yield b"\n ]\n}\n"
+
+
+def render(result: Any) -> bytes:
+    """:func:`chunks`, joined."""
+    return b"".join(chunks(result))

@@ -1,0 +1,560 @@
+"""Documents → facts (map) and facts → settled nodes (reduce): the graph's semantics.
+
+The build is a map/reduce. :func:`document_facts` turns one document into
+facts, each about one node (its IRI): "this node exists with these
+attributes", "this source claims this headline", "this name form was seen",
+"an edge goes from here to there" (written twice: as ``edge`` on the source
+node and as ``in`` on the target, so every node's facts are complete on
+their own). It needs nothing but the document: node IRIs come from identity
+keys (:mod:`kg.identity`), never from other documents. The one exception is
+an outlet known only by its name; it gets a provisional IRI that
+:func:`outlet_resolution` settles once every document is read.
+
+:func:`reduce_node` settles one node from all its facts, in document order:
+the first source creates it, disputed headlines and dates are all kept
+(one chosen, the others as alternates and a conflict), names pick a best
+label. Because a node needs only its own facts, nodes can be settled in any
+grouping: all in memory (:func:`kg.graph.build_graph`) or shard by shard on
+disk (:mod:`kg.shards`), with the same result.
+
+>>> from kg.model import Document
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"}, topics=["AI"])
+>>> facts = document_facts(doc).facts
+>>> sorted({kind for _node, _order, kind, _payload in facts})
+['claim', 'doc', 'edge', 'in', 'name', 'node', 'saw']
+>>> node = reduce_node(*next(iter(group(facts).items())))
+>>> node.attrs["type"], node.attrs["label"]
+('article', 'A')
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .dates import to_xsd
+from .identity.domains import looks_like_domain, registrable_domain
+from .identity.names import acronym_definitions, best_label, is_single_name, name_key, slug, topic_key
+from .identity.places import lookup_place
+from .identity.urls import InvalidUrl, canonical_url, resource_url, url_key
+from .model import Document, Image, Mention, Provider, Related
+from .namespaces import article_iri, digest, entity_iri, image_iri, outlet_iri, sdg_goal_iri
+from .readers.analysis import SDG_NAMES
+
+#: Places kept per surface form in the merge report (the rest are counted).
+MAX_SOURCES = 20
+#: Url roles in order of preference for an article's identity.
+URL_ROLES = ("web", "page", "original", "amp", "cdn_amp")
+#: Which source wins a disputed fact: a file read beats a related listing.
+FILE, REFERENCE = 2, 1
+#: Provisional IRIs of outlets known only by name start with this.
+NAMED_OUTLET = outlet_iri("name-")
+
+#: ``(node IRI, order, kind, payload)``; *order* is ``(source, index, n)``: document order.
+Fact = tuple[str, tuple[str, int, int], str, tuple[Any, ...]]
+
+
+def where(doc: Document, line: int | None = None) -> str:
+    """``file:line`` for messages and provenance."""
+    return f"{doc.source}:{line or doc.line}"
+
+
+def url_keys(urls: dict[str, str]) -> list[tuple[str, str, str]]:
+    """``(role, url, key)`` for every valid url of an identity role, in :data:`URL_ROLES` order."""
+    out = []
+    for role in sorted((r for r in urls if r in URL_ROLES), key=URL_ROLES.index):
+        try:
+            out.append((role, urls[role], url_key(urls[role])))
+        except InvalidUrl:
+            continue
+    return out
+
+
+def fallback_key(doc: Document) -> str:
+    """Identity of an article that has no url: outlet and title, else its text."""
+    outlet = outlet_key(doc.provider, None) or doc.site_name or ""
+    if doc.title:
+        return f"title:{outlet}|{name_key(doc.title)}"
+    text = " ".join(doc.body[:2]) or doc.excerpt or doc.source
+    return f"text:{outlet}|{digest(name_key(text), 24)}"
+
+
+def primary_key(doc: Document) -> str:
+    """The identity key of a document's own article (its first url by role, else a fallback)."""
+    keys = url_keys(doc.urls)
+    return keys[0][2] if keys else fallback_key(doc)
+
+
+def outlet_key(provider: Provider | None, url: str | None) -> str | None:
+    """An outlet's key: registrable domain of its domain, else of the article url, else its name.
+
+    A name-only key (``name-…``) is provisional: :func:`outlet_resolution`
+    turns it into the domain the name was seen with, when there is one.
+    """
+    if provider and provider.domain:
+        domain = registrable_domain(provider.domain)
+        if domain:
+            return domain
+    if url:
+        try:
+            host = canonical_url(url).split("/")[2]
+        except (InvalidUrl, IndexError):
+            host = ""
+        domain = registrable_domain(host.split(":")[0]) if host else None
+        if domain:
+            return domain
+    if provider and provider.name:
+        return "name-" + slug(name_key(provider.name))
+    return None
+
+
+def outlet_names(doc: Document) -> list[tuple[str, str]]:
+    """``(name key, registrable domain)`` of every provider the document names with a domain."""
+    out = []
+    for provider in [doc.provider, *(rel.provider for rel in doc.related)]:
+        if provider and provider.name and provider.domain:
+            domain = registrable_domain(provider.domain)
+            if domain:
+                out.append((name_key(provider.name), domain))
+    return out
+
+
+def outlet_resolution(seen: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Provisional outlet IRI → final IRI, for names seen with exactly one domain.
+
+    >>> outlet_resolution([("reuters", "reuters.com"), ("reuters", "reuters.com"), ("x", "a.org"), ("x", "b.org")])
+    {'https://w3id.org/newskg/id/outlet/name-reuters': 'https://w3id.org/newskg/id/outlet/reuters.com'}
+    """
+    domains: dict[str, set[str]] = defaultdict(set)
+    for name, domain in seen:
+        domains[name].add(domain)
+    return {outlet_iri("name-" + slug(name)): outlet_iri(next(iter(d)))
+            for name, d in sorted(domains.items()) if len(d) == 1}
+
+
+@dataclass
+class DocumentFacts:
+    """What one document contributes: facts, its article's IRI and notes for the merge report."""
+
+    article: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+
+class _Emit:
+    """Appends facts in document order."""
+
+    __slots__ = ("out", "source", "index", "n")
+
+    def __init__(self, out: DocumentFacts, doc: Document) -> None:
+        self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
+
+    def __call__(self, node: str, kind: str, *payload: Any) -> None:
+        self.out.facts.append((node, (self.source, self.index, self.n), kind, payload))
+        self.n += 1
+
+    def edge(self, source: str, target: str, relation: str, key: str | None = None) -> None:
+        self(source, "edge", target, key or relation, relation)
+        self(target, "in", source, key or relation, relation)
+
+    def note(self, where_: str, message: str) -> None:
+        self.out.notes.append({"source": where_, "message": message})
+
+
+def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str, where_: str) -> str | None:
+    key = outlet_key(provider, url)
+    if key is None:
+        return None
+    iri = outlet_iri(key)
+    named = key.startswith("name-")
+    emit(iri, "node", {"type": "outlet", "label": key, "domain": None if named else key,
+                       "home": None if named else f"https://{key}/"})
+    rule = "name-key" if named else "registrable-domain"
+    if provider and provider.name:
+        emit(iri, "name", provider.name, 1)
+        emit(iri, "saw", provider.name, source, where_, rule)
+    if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
+        emit(iri, "saw", provider.domain.lower(), source, where_ + " domain", rule)
+    if provider:
+        for image in provider.images:
+            img = _image(emit, image, source)
+            if img:
+                emit.edge(iri, img, "logo")
+    return iri
+
+
+def _image(emit: _Emit, image: Image, source: str) -> str | None:
+    try:
+        url = resource_url(image.url)
+    except InvalidUrl:
+        emit.note(source, f"image url {image.url[:80]!r} is not absolute; not linked")
+        return None
+    iri = image_iri(url)
+    name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or url
+    emit(iri, "node", {"type": "image", "label": image.caption or name, "url": url,
+                       "width": image.width, "height": image.height})
+    return iri
+
+
+def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, source: str, field_: str,
+            acronyms: dict[str, str] | None = None) -> str | None:
+    """An organisation, person, topic or place, linked from the article.
+
+    People named by one word only are scoped to the article: two documents'
+    ``Li`` are never one node. An acronym becomes its long form only where the
+    same document defines it.
+    """
+    rule = "name-key"
+    name_for_key = name
+    if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
+        rule = "acronym-definition"
+        name_for_key = acronyms[name.replace(".", "")]
+    if kind == "topic":
+        place = lookup_place(name)
+        if place and place.kind == "country":
+            return _place(emit, name, article, "mentions", source, field_)
+        key = topic_key(name)
+        rule = "topic-key"
+    else:
+        key = name_key(name_for_key)
+    if not key:
+        return None
+    node_slug = slug(key)
+    if kind == "person" and is_single_name(name):
+        node_slug = f"{node_slug}--{article.rsplit('/', 1)[-1]}"
+        rule = "single-name-scoped-to-document"
+    iri = entity_iri({"organization": "org"}.get(kind, kind), node_slug)
+    emit(iri, "node", {"type": kind, "label": name})
+    emit(iri, "name", name, 1)
+    if rule == "acronym-definition":
+        emit(iri, "name", name_for_key, 0)
+    emit(iri, "saw", name, source, field_, rule)
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _place(emit: _Emit, name: str, article: str, relation: str, source: str, field_: str) -> str:
+    place = lookup_place(name)
+    if place:
+        iri = entity_iri("place", place.code.lower())
+        emit(iri, "node", {"type": "place", "label": place.name, "iso": place.code if place.kind == "country" else None,
+                           "country": place.country, "geonames": place.geonames, "kind": place.kind})
+        emit(iri, "saw", name, source, field_, "place-gazetteer")
+    else:
+        iri = entity_iri("place", slug(name_key(name)))
+        emit(iri, "node", {"type": "place", "label": name})
+        emit(iri, "saw", name, source, field_, "name-key")
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _claim(emit: _Emit, iri: str, attr: str, value: Any, rank: int, source: str) -> None:
+    if value is None or value == "" or value == []:
+        return
+    emit(iri, "claim", attr, rank, source, value)
+
+
+def _article(emit: _Emit, iri: str) -> None:
+    emit(iri, "node", {"type": "article", "label": iri, "by_reference": True})
+
+
+def _urls(emit: _Emit, iri: str, urls: dict[str, str], source: str) -> None:
+    for role, url in sorted(urls.items()):
+        emit(iri, "saw", url, source, role, "canonical-url")
+        _claim(emit, iri, "urls", (role, url), 0, source)
+
+
+def _related(emit: _Emit, article: str, rel: Related, doc: Document) -> str | None:
+    keys = url_keys(rel.urls)
+    src = where(doc, rel.line)
+    if not keys:
+        emit.note(src, "related entry has no valid url; skipped")
+        return None
+    iri = article_iri(keys[0][2])
+    _article(emit, iri)
+    _urls(emit, iri, rel.urls, src + " related")
+    for attr, value in (("headline", rel.title), ("excerpt", rel.excerpt), ("published", rel.published),
+                        ("quality", rel.quality), ("article_type", rel.type)):
+        _claim(emit, iri, attr, value, REFERENCE, src)
+    _claim(emit, iri, "canonical", (REFERENCE, canonical_url(keys[0][1])), REFERENCE, src)
+    outlet = _outlet(emit, rel.provider, keys[0][1], doc.source, f"line {rel.line} related provider")
+    if outlet:
+        emit.edge(iri, outlet, "publisher")
+    for image in rel.images:
+        img = _image(emit, image, doc.source)
+        if img:
+            emit.edge(iri, img, "image")
+    if iri == article:
+        emit.note(src, "article lists itself as related; no edge added")
+        return iri
+    emit.edge(article, iri, "related")
+    return iri
+
+
+def document_facts(doc: Document) -> DocumentFacts:
+    """Every fact one document states, in document order (the map step)."""
+    out = DocumentFacts()
+    emit = _Emit(out, doc)
+    key = primary_key(doc)
+    iri = out.article = article_iri(key)
+    src = where(doc)
+    _article(emit, iri)
+    emit(iri, "doc", src)
+    _urls(emit, iri, doc.urls, doc.source)
+    if not doc.urls:
+        emit(iri, "saw", key, doc.source, "identity", "title-or-text-key")
+    keys = url_keys(doc.urls)
+    if keys:
+        _claim(emit, iri, "canonical", (FILE, canonical_url(keys[0][1])), FILE, src)
+    _claim(emit, iri, "headline", doc.title, FILE, src)
+    _claim(emit, iri, "label", doc.label, FILE, src)
+    _claim(emit, iri, "excerpt", doc.excerpt, FILE, src)
+    _claim(emit, iri, "published", doc.published, FILE, src)
+    for attr in ("section", "quality", "heat", "is_published", "category", "language", "site_name"):
+        _claim(emit, iri, attr, getattr(doc, attr), FILE, src)
+    _claim(emit, iri, "article_type", doc.type, FILE, src)
+    _claim(emit, iri, "body", "\n\n".join(doc.body) or None, FILE, src)
+    for credit in doc.photo_credits:
+        _claim(emit, iri, "photo_credit", credit, FILE, src)
+    for k, v in sorted(doc.extra.items()):
+        _claim(emit, iri, "extra", (k, v), FILE, src)
+    outlet = _outlet(emit, doc.provider, keys[0][1] if keys else None, doc.source, "provider")
+    if outlet:
+        emit.edge(iri, outlet, "publisher")
+        if doc.site_name:
+            emit(outlet, "name", doc.site_name, 1)
+    text = " ".join(filter(None, [doc.title, doc.excerpt, *doc.body, *(qa.answer for qa in doc.qa)]))
+    acronyms = acronym_definitions(text)
+    for topic in doc.topics:
+        _entity(emit, "topic", topic, iri, "about", doc.source, "topics")
+    for tag in doc.tags:
+        _entity(emit, "topic", tag, iri, "about", doc.source, "tags")
+    for org in doc.organizations:
+        _entity(emit, "organization", org, iri, "mentions", doc.source, "organizations", acronyms)
+    for person in doc.people:
+        _entity(emit, "person", person, iri, "mentions", doc.source, "people")
+    for author in doc.authors:
+        _entity(emit, "person", author, iri, "author", doc.source, "byline")
+    for editor in doc.editors:
+        _entity(emit, "person", editor, iri, "editor", doc.source, "editor")
+    if doc.country:
+        _place(emit, doc.country, iri, "location", doc.source, "country")
+    for image in doc.images:
+        img = _image(emit, image, doc.source)
+        if img:
+            emit.edge(iri, img, "image")
+    for n, qa in enumerate(doc.qa, start=1):
+        q = f"{iri}/question/{n}"
+        emit(q, "node", {"type": "question", "label": qa.question, "answer": qa.answer})
+        emit.edge(iri, q, "question")
+    for bias in doc.bias:
+        b = f"{iri}/bias/{slug(name_key(bias.dimension))}"
+        emit(b, "node", {"type": "bias", "label": bias.dimension, "score": bias.score, "scale": bias.scale,
+                         "rationale": bias.rationale})
+        emit.edge(iri, b, "bias", f"bias:{b}")
+    for sdg in doc.sdgs:
+        goal = sdg_goal_iri(sdg.goal)
+        emit(goal, "node", {"type": "goal", "label": f"SDG {sdg.goal}: {SDG_NAMES[sdg.goal]}", "number": sdg.goal})
+        s = f"{iri}/sdg/{sdg.goal}"
+        emit(s, "node", {"type": "sdg", "label": f"SDG {sdg.goal} ({sdg.direction or 'relevant'})",
+                         "direction": sdg.direction, "relevance": sdg.relevance, "rationale": sdg.rationale})
+        emit.edge(iri, s, "sdg", f"sdg:{s}")
+        emit.edge(s, goal, "goal")
+    related_iris = [_related(emit, iri, rel, doc) for rel in doc.related]
+    for mention in doc.mentions:
+        target = iri if mention.related is None else related_iris[mention.related]
+        if target is not None:
+            _mention(emit, mention, target, doc.source, acronyms)
+    return out
+
+
+def _mention(emit: _Emit, mention: Mention, article: str, source: str, acronyms: dict[str, str]) -> None:
+    """An entity found in text: linked like one from fields, plus its evidence node."""
+    field_ = f"text {mention.field} ({mention.extractor})"
+    entity: str | None
+    if mention.type == "place":
+        entity = _place(emit, mention.text, article, "mentions", source, field_)
+    else:
+        entity = _entity(emit, mention.type, mention.text, article, "mentions", source, field_, acronyms)
+    if entity is None:
+        return
+    key = f"{mention.field}:{mention.start}:{mention.end}:{mention.extractor}:{entity}"
+    emit(f"{article}/mention/{digest(key)}", "mention", {
+        "entity": entity, "article": article, "field": mention.field, "start": mention.start, "end": mention.end,
+        "extractor": mention.extractor, "score": mention.score, "text": mention.text,
+    })
+
+
+def resolve_outlets(facts: Iterable[Fact], resolution: dict[str, str]) -> list[Fact]:
+    """*facts* with provisional outlet IRIs (as node or edge end) replaced by their resolution."""
+    out = []
+    for node, order, kind, payload in facts:
+        if kind in ("edge", "in") and payload[0] in resolution:
+            payload = (resolution[payload[0]], *payload[1:])
+        final = resolution.get(node)
+        if final is not None:
+            key = final[len(outlet_iri("")):]
+            if kind == "node":
+                payload = ({**payload[0], "label": key, "domain": key, "home": f"https://{key}/"},)
+            elif kind == "saw":
+                payload = (*payload[:3], "registrable-domain")
+            node = final
+        out.append((node, order, kind, payload))
+    return out
+
+
+def group(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
+    """Facts by node, each node's in document order."""
+    by_node: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_node[fact[0]].append(fact)
+    for node_facts in by_node.values():
+        node_facts.sort(key=lambda f: f[1])
+    return by_node
+
+
+@dataclass
+class Node:
+    """One settled node: attributes, out- and in-edges, and what the merge report says of it."""
+
+    iri: str
+    attrs: dict[str, Any]
+    edges: list[tuple[str, str, str]] = field(default_factory=list)  # (target, key, relation)
+    incoming: list[tuple[str, str, str]] = field(default_factory=list)  # (source, key, relation)
+    forms: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    more: dict[str, int] = field(default_factory=dict)
+    rules: set[str] = field(default_factory=set)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    mention: dict[str, Any] | None = None
+
+    @property
+    def degree(self) -> int:
+        """Edges in and out (as networkx counts them)."""
+        return len(self.edges) + len(self.incoming)
+
+    def merge_entry(self) -> dict[str, Any] | None:
+        """The merge report's entry when the node was reached through two or more forms."""
+        if len(self.forms) < 2 or not self.attrs:
+            return None
+        return {
+            "node": self.iri,
+            "type": self.attrs["type"],
+            "label": self.attrs["label"],
+            "rules": sorted(self.rules),
+            "forms": [
+                {"form": form, "sources": [f"{s} ({w})" for s, w in sorted(self.forms[form])],
+                 **({"more_sources": self.more[form]} if form in self.more else {})}
+                for form in sorted(self.forms)
+            ],
+        }
+
+
+def _choose(values: list[tuple[int, str, Any]]) -> tuple[Any, list[tuple[int, str, Any]]]:
+    ordered = sorted(values, key=lambda v: (-v[0], v[1]))
+    return ordered[0][2], ordered
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return name_key(a) == name_key(b)
+    return bool(a == b)
+
+
+def _plain(value: Any) -> Any:
+    return to_xsd(value) if isinstance(value, datetime) else value
+
+
+_SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", "language",
+           "site_name", "article_type", "body", "label")
+
+
+def reduce_node(iri: str, facts: list[Fact]) -> Node:
+    """Settle one node from all its facts, given in document order (the reduce step)."""
+    node = Node(iri, {})
+    attrs = node.attrs
+    claims: dict[str, list[tuple[int, str, Any]]] = defaultdict(list)
+    names: Counter[str] = Counter()
+    sources: list[str] = []
+    seen_edges: set[tuple[str, str]] = set()
+    seen_in: set[tuple[str, str]] = set()
+    for _iri, _order, kind, payload in facts:
+        if kind == "node":
+            if not attrs:
+                attrs.update(payload[0])
+            else:
+                for k, v in payload[0].items():
+                    if attrs.get(k) is None and v is not None:
+                        attrs[k] = v
+        elif kind == "claim":
+            attr, rank, source, value = payload
+            claims[attr].append((rank, source, value))
+        elif kind == "saw":
+            form, source, where_, rule = payload
+            places = node.forms.setdefault(form, set())
+            if len(places) < MAX_SOURCES:
+                places.add((source, where_))
+            elif (source, where_) not in places:
+                node.more[form] = node.more.get(form, 0) + 1
+            node.rules.add(rule)
+        elif kind == "name":
+            names[payload[0]] += payload[1]
+        elif kind == "edge":
+            if (payload[0], payload[1]) not in seen_edges:
+                seen_edges.add((payload[0], payload[1]))
+                node.edges.append(payload)
+        elif kind == "in":
+            if (payload[0], payload[1]) not in seen_in:
+                seen_in.add((payload[0], payload[1]))
+                node.incoming.append(payload)
+        elif kind == "doc":
+            attrs["by_reference"] = False
+            sources.append(payload[0])
+        elif kind == "mention":
+            if node.mention is None:
+                node.mention = payload[0]
+    if attrs.get("type") == "article":
+        _settle_article(node, claims, sources)
+    if names and attrs:
+        forms = list(names.elements()) or list(names)
+        real = [f for f in forms if not looks_like_domain(f)]
+        label = best_label(real or forms)
+        if attrs["type"] == "place" and attrs.get("geonames"):
+            label = attrs["label"]
+        attrs["label"] = label
+        attrs["alt_names"] = sorted({f for f in names if f != label})
+    node.edges.sort()
+    node.incoming.sort()
+    return node
+
+
+def _settle_article(node: Node, facts: dict[str, list[tuple[int, str, Any]]], sources: list[str]) -> None:
+    """Choose each article fact; keep disputed headlines and dates as alternates and conflicts."""
+    attrs = node.attrs
+    for attr in ("headline", "published"):
+        if attr not in facts:
+            continue
+        chosen, ordered = _choose(facts[attr])
+        attrs[attr] = chosen
+        others: list[Any] = []
+        for _rank, _src, value in ordered:
+            if not _same(value, chosen) and not any(_same(value, o) for o in others):
+                others.append(value)
+        if others:
+            attrs["alt_" + attr] = others
+            node.conflicts.append({
+                "node": node.iri, "field": attr, "chosen": _plain(chosen),
+                "values": [{"value": _plain(v), "source": s} for _r, s, v in ordered],
+            })
+    for attr in _SINGLE:
+        if attr in facts:
+            attrs[attr] = _choose(facts[attr])[0]
+    if "canonical" in facts:
+        attrs["url"] = sorted(facts["canonical"], key=lambda v: (-v[0], v[1]))[0][2][1]
+    attrs["urls"] = sorted({v for _r, _s, v in facts.get("urls", [])})
+    attrs["photo_credits"] = sorted({v for _r, _s, v in facts.get("photo_credit", [])})
+    attrs["extra"] = dict(sorted({k: v for _r, _s, (k, v) in facts.get("extra", [])}.items()))
+    attrs["label"] = attrs.get("headline") or attrs.get("label") or attrs.get("url") or node.iri
+    attrs["sources"] = sorted(set(sources))

@@ -1,0 +1,127 @@
+"""What a build remembers in ``OUT/.kg-cache`` so the next one redoes only what changed.
+
+``state.pickle`` holds one :class:`FileRecord` per input file (its size,
+modification time and inode, its outcome, the shards its facts went to)
+and one summary per shard. A rebuild re-reads a file only when its
+signature changed (or its manifest url did), replaces its facts in the
+shards it touched (:mod:`kg.shards`), and settles only those shards again.
+
+The state is valid only for the same code and settings (:func:`config_key`);
+a build that stops half-way leaves a marker, and the next build then starts
+clean, so an interrupted build can never leave a stale cache behind.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> state = load_state(folder, "k"); state.files
+{}
+>>> save_state(folder, state); load_state(folder, "k").config
+'k'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+STATE = "state.pickle"
+UNFINISHED = "build-in-progress"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of kg's code: any change to it makes the next build a clean one."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def config_key(**settings: Any) -> str:
+    """The code fingerprint and every setting that changes what a file contributes."""
+    return code_fingerprint() + ":" + repr(sorted(settings.items()))
+
+
+def signature(path: Path) -> tuple[int, int, int]:
+    """``(size, mtime_ns, inode)``: a file whose signature is unchanged is not read again."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@dataclass
+class FileRecord:
+    """One input file as the last build saw it."""
+
+    name: str
+    signature: tuple[int, int, int] | None
+    url: str | None
+    outcome: Any  # kg.pipeline.FileOutcome
+    documents: int = 0
+    notes: list[dict[str, str]] = field(default_factory=list)  # for merges.json
+    outlets: list[tuple[str, str]] = field(default_factory=list)  # (name key, domain)
+    known: dict[str, str] = field(default_factory=dict)  # names for text extraction
+    shards: list[int] = field(default_factory=list)
+    provisional: list[Any] = field(default_factory=list)  # facts about name-only outlets
+    named_shards: list[int] = field(default_factory=list)
+    texts: int = 0  # texts given to the extractor
+    mentions: int = 0  # mentions it found
+
+
+@dataclass
+class BuildState:
+    """Everything :mod:`kg.incremental` keeps between builds."""
+
+    config: str
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    summaries: dict[int, Any] = field(default_factory=dict)  # shard → kg.shards.ShardSummary
+    resolution: dict[str, str] = field(default_factory=dict)
+    salt: str = ""
+    extraction: dict[str, Any] = field(default_factory=dict)
+    store: dict[str, Any] = field(default_factory=dict)  # folder and shard digests it holds
+
+
+def load_state(folder: Path, config: str) -> BuildState:
+    """The previous build's state, or a fresh one (and an emptied shard folder) when the
+    settings or code changed or the previous build did not finish."""
+    path = folder / STATE
+    fresh = BuildState(config)
+    if (folder / UNFINISHED).exists() or not path.is_file():
+        _reset(folder)
+        return fresh
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # an unreadable cache is only a slower build
+        _reset(folder)
+        return fresh
+    if not isinstance(state, BuildState) or state.config != config:
+        _reset(folder)
+        return fresh
+    return state
+
+
+def _reset(folder: Path) -> None:
+    shutil.rmtree(folder / "shards", ignore_errors=True)
+    (folder / STATE).unlink(missing_ok=True)
+
+
+def begin(folder: Path) -> None:
+    """Mark the cache as being changed (until :func:`save_state`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / UNFINISHED).touch()
+
+
+def save_state(folder: Path, state: BuildState) -> None:
+    """Write the state atomically and clear the in-progress marker."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / (STATE + ".tmp")
+    tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, folder / STATE)
+    (folder / UNFINISHED).unlink(missing_ok=True)
