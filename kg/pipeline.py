@@ -203,7 +203,7 @@ class BuildResult:
             tops = (t for shard in range(self.shards) for t in read_view(self.folder, shard)["top"])
             keep = {iri for _d, iri in heapq.nsmallest(max_nodes, tops)}
         graph = nx.MultiDiGraph()
-        edges = []
+        edges: list[tuple[str, str, str, str]] = []
         for shard in range(self.shards):
             view = read_view(self.folder, shard)
             for iri, attrs in view["nodes"].items():
@@ -380,6 +380,23 @@ def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
     for doc in docs:
         notes.extend(doc.notes)
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
+
+
+def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:
+    files, fmt, manifests = args
+    return [read_file(path, name, fmt, manifests) for path, name in files]
+
+
+def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str, str],
+             workers: int | None = None) -> Iterator[tuple[list[Document], FileOutcome]]:
+    """``(documents, outcome)`` of every file, in order; over processes when there are many
+    (reading is pure per file, so that changes nothing but the time)."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FROM:
+        workers = 1
+    tasks = [(chunk, fmt, manifests) for chunk in _chunks(files, max(workers, 1))]
+    for results in run_tasks(_read_chunk, tasks, workers, "local"):
+        yield from results
 
 
 @dataclass
@@ -625,8 +642,10 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
         for record in state.files.values():
             if record.name in fresh or record.outcome.status != "ingested":
                 continue
-            docs = cache.get(record.name)
-            if docs is None:  # not cached: read again
+            cached = cache.get(record.name)
+            if cached is not None:
+                docs = cached
+            else:  # not cached: read again
                 path = next(p for p, n in files if n == record.name)
                 docs, _outcome = read_file(path, record.name, options.format, manifests)
                 reread += 1

@@ -15,7 +15,7 @@ concatenated in shard order, and a shard's pieces change only when its
 facts do.
 
 >>> shard_of("https://w3id.org/newskg/id/topic/ai", 1), shard_of("https://w3id.org/newskg/id/topic/ai", 256)
-(0, 56)
+(0, 142)
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def update_store(out_dir: Path, result: Any) -> Path:
     target = out_dir / f".store-{name}"
     if changes is None:
         write_store(out_dir, result.pieces("nt"), name)
-    elif changes and target.name != held:
+    elif changes and held and target.name != held:
         partial = _fresh(out_dir / f".store-{name}.partial")
         old_store = ox.Store.read_only(str((out_dir / held).resolve()))
         old_store.backup(str(partial))
