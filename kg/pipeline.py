@@ -495,8 +495,9 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     options = options or Options()
     files, problems = collect_files(Path(p) for p in paths)
     if options.out is not None:  # never read kg's own outputs back as input
-        out_root = Path(options.out).resolve()
-        own = [(p, n) for p, n in files if out_root == p.resolve().parent or out_root in p.resolve().parents]
+        out_root = os.path.realpath(options.out) + os.sep
+        real = {folder: os.path.realpath(folder) + os.sep for folder in {os.path.dirname(p) for p, _n in files}}
+        own = [(p, n) for p, n in files if real[os.path.dirname(p)].startswith(out_root)]
         files = [item for item in files if item not in own]
         problems += [FileOutcome(n, "skipped", reason="inside kg's output folder (an output, not an input)") for _p, n in own]
     manifests: dict[str, str] = {}

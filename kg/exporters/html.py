@@ -173,10 +173,34 @@ def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
     return facts
 
 
-def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "") -> dict[str, Any]:
+def cached_layout(graph: nx.Graph, folder: Path | None) -> dict[Any, tuple[float, float]]:
+    """:func:`layout`, remembered in *folder* for the last graph shape it was asked for:
+    a rebuild that changes labels or dates but no node or edge reuses the positions."""
+    import hashlib
+    import pickle
+
+    if folder is None:
+        return layout(graph)
+    digest = hashlib.sha256(repr((list(graph.nodes), sorted((u, v) for u, v in graph.edges()))).encode("utf-8"))
+    key = digest.hexdigest()
+    path = folder / "layout.pickle"
+    try:
+        saved_key, saved = pickle.loads(path.read_bytes())
+        if saved_key == key:
+            return dict(saved)
+    except (OSError, ValueError, pickle.UnpicklingError, EOFError, TypeError):
+        pass
+    pos = layout(graph)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(pickle.dumps((key, pos), protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)
+    return pos
+
+
+def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "", cache: Path | None = None) -> dict[str, Any]:
     """The JSON the page draws: nodes with positions, edges, legend counts."""
     ids = {node: i for i, node in enumerate(sorted(graph.nodes))}
-    pos = layout(graph)
+    pos = cached_layout(graph, cache)
     degree = dict(graph.degree())
     hubs = label_hubs(graph, pos, degree)
     nodes = []
@@ -230,13 +254,14 @@ def _asset(name: str) -> str:
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: str = "") -> bytes:
+def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: str = "",
+                cache: Path | None = None) -> bytes:
     """The page for *graph* (already sliced to a size a browser can draw)."""
     template = resources.files("kg.exporters").joinpath("template.html").read_text(encoding="utf-8")
     parts = {
         "VIS_CSS": _asset("vis-network.css"),
         "TITLE": "kg news graph",
-        "DATA": escape_json(page_data(graph, title, notice)),
+        "DATA": escape_json(page_data(graph, title, notice, cache)),
         "VIS_JS": _asset("vis-network.min.js").replace("</script", "<\\/script"),
     }
     # One pass over the template: inserted text is never scanned for markers.
@@ -253,4 +278,5 @@ def render(result: Any) -> bytes:
     graph, note = result.view(limit)
     if note:
         note += " Use 'kg view --focus NAME' or --max-nodes for other slices."
-    return render_page(graph, title=getattr(result, "title", "kg news graph"), notice=note)
+    return render_page(graph, title=getattr(result, "title", "kg news graph"), notice=note,
+                       cache=getattr(result, "workdir", None))
