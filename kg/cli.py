@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where files are read: here, or on Dask (local processes or DASK_SCHEDULER_ADDRESS)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    b.add_argument("--timings", action="store_true", help="print how long each step took (on stderr)")
 
     q = sub.add_parser("query", help="run a SPARQL query (inline, a .rq file, or a library query by name)",
                        usage="kg query [QUERY | FILE.rq | NAME] [--param K=V ...] [--format table|csv|tsv|json] [--data FILE ...]")
@@ -143,6 +144,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed = result.counts()["failed"]
     if not args.quiet:
         _print_summary(result, args.out, written)
+    if args.timings:
+        for step, seconds in result.timings.items():
+            print(f"{seconds:8.2f} s  {step}", file=sys.stderr)
     if failed:
         print(f"warning: {failed} file(s) failed; see {args.out}/report.json", file=sys.stderr)
         if args.strict:

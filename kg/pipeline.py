@@ -118,6 +118,7 @@ class BuildResult:
     dirty: set[int] = field(default_factory=set)
     workdir: Path | None = None
     state: BuildState | None = None
+    timings: dict[str, float] = field(default_factory=dict)
     _graph: nx.MultiDiGraph | None = None
     _rdf: Any = None
 
@@ -493,6 +494,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     from .extract import best_available
 
     options = options or Options()
+    clock = Clock()
     files, problems = collect_files(Path(p) for p in paths)
     if options.out is not None:  # never read kg's own outputs back as input
         out_root = os.path.realpath(options.out) + os.sep
@@ -534,6 +536,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
             sig = None
         if old is None or sig is None or old.signature != sig or old.url != manifests.get(path.name):
             todo.append((path, name))
+    clock.lap("find files and changes")
     pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = defaultdict(dict)
 
     def forget(record: FileRecord) -> None:
@@ -568,12 +571,15 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         if options.progress:
             options.progress(done, total)
     files_read = len(todo)
+    clock.lap("read and map")
     for record in new_records:
         state.files[record.name] = record
     if ner != "none":
         files_read += _extract_and_map(state, new_records, docs_by_file, files, manifests, options, ner, workdir,
                                        folder, shards, dirty, extraction)
     del docs_by_file
+    if ner != "none":
+        clock.lap("extract text and map")
     resolution = outlet_resolution(pair for r in state.files.values() for pair in r.outlets)
     if resolution != state.resolution:
         reroute = [r for r in state.files.values() if r.provisional or r.named_shards]
@@ -597,8 +603,10 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         nt = piece_path(folder, s, "nt")
         if nt.exists():
             os.replace(nt, piece_path(folder, s, "nt-prev"))
+    clock.lap("route outlets known by name")
     for summary in run_tasks(_reduce_task, reduce_tasks, workers if len(reduce_tasks) > 4 else 1, options.engine):
         state.summaries[summary.shard] = summary
+    clock.lap(f"settle {len(reduce_tasks)} of {shards} shards")
     outcomes = list(problems) + [state.files[name].outcome for _p, name in files if name in state.files]
     outcomes.sort(key=lambda o: o.name)
     result = BuildResult(
@@ -609,6 +617,8 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         workdir=workdir, state=state,
     )
     save_state(workdir, state)
+    clock.lap("save build state")
+    result.timings = clock.laps
     if options.out is None:
         weakref.finalize(result, shutil.rmtree, workdir, True)
     return result
@@ -721,6 +731,7 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
 
     nquads = "nquads" in exports
     exports = [e for e in exports if e != "nquads"]
+    clock = Clock()
     with build_lock(out_dir):
         staged: list[tuple[Path, Path]] = []
         try:
@@ -729,9 +740,11 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
                 chunks = getattr(exporter, "chunks", None)
                 parts = chunks(result) if chunks else iter([exporter.render(result)])
                 staged.append((out_dir / exporter.FILENAME, stage(out_dir / exporter.FILENAME, parts)))
+                clock.lap(f"write {exporter.FILENAME}")
             report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
             staged.append((out_dir / "report.json", stage(out_dir / "report.json", iter([report.encode("utf-8")]))))
             staged.append((out_dir / "merges.json", stage(out_dir / "merges.json", result.merges_json())))
+            clock.lap("write report.json and merges.json")
         except BaseException:
             for _path, tmp in staged:
                 tmp.unlink(missing_ok=True)
@@ -745,8 +758,26 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
             from .store import update_store
 
             written.append(update_store(out_dir, result))
+            clock.lap("update the SPARQL store")
         result.finish()
+    result.timings.update(clock.laps)
     return written
+
+
+class Clock:
+    """Wall time per step, for ``kg build --timings`` and the benchmarks."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._now = time.perf_counter
+        self._last = self._now()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = self._now()
+        self.laps[step] = self.laps.get(step, 0.0) + now - self._last
+        self._last = now
 
 
 def print_progress(done: int, total: int) -> None:
