@@ -114,7 +114,7 @@ def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type:
         print(f"Text: {extraction.get('mentions', 0)} mentions found by {extraction['extractor']} "
               f"in {extraction.get('texts', 0)} texts ({result.extraction.get('cached', 0)} reused from the cache or repeats).")
     print(f"Identity: {report['merges']} merged nodes, {report['conflicts']} conflicts (see merges.json).")
-    for outcome in result.outcomes:
+    for outcome in result.not_ingested():
         if outcome.status != "ingested":
             where = outcome.name + (f":{outcome.line}" if outcome.line else "")
             print(f"  {outcome.status}: {where}: {outcome.reason}")

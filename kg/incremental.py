@@ -21,13 +21,15 @@ clean, so an interrupted build can never leave a stale cache behind.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 
@@ -58,7 +60,7 @@ def signature(path: Path) -> tuple[int, int, int]:
 
 @dataclass
 class FileRecord:
-    """One input file as the last build saw it."""
+    """One input file as a worker just read it (kept in the state as an :class:`Entry`)."""
 
     name: str
     signature: tuple[int, int, int] | None
@@ -75,17 +77,64 @@ class FileRecord:
     mentions: int = 0  # mentions it found
 
 
+class Entry(NamedTuple):
+    """What the state keeps of one file: plain values, quick to load for 100,000s of files."""
+
+    signature: tuple[int, int, int] | None
+    url: str | None
+    status: str
+    documents: int
+    outcome: str  # its report.json entry, as JSON text
+    shards: tuple[int, ...]
+    named_shards: tuple[int, ...]
+    notes: tuple[tuple[str, str], ...]
+    outlets: tuple[tuple[str, str], ...]
+    texts: int
+    mentions: int
+
+
+def entry(record: FileRecord) -> Entry:
+    """The state's form of a file record."""
+    return Entry(record.signature, record.url, record.outcome.status, record.documents,
+                 json.dumps(record.outcome.as_dict(), ensure_ascii=False, indent=1), tuple(record.shards),
+                 tuple(record.named_shards), tuple((n["source"], n["message"]) for n in record.notes),
+                 tuple(record.outlets), record.texts, record.mentions)
+
+
 @dataclass
 class BuildState:
     """Everything :mod:`kg.incremental` keeps between builds."""
 
     config: str
-    files: dict[str, FileRecord] = field(default_factory=dict)
+    files: dict[str, Entry] = field(default_factory=dict)
     summaries: dict[int, Any] = field(default_factory=dict)  # shard → kg.shards.ShardSummary
+    outlets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, domain) → files
+    provisional: dict[str, list[Any]] = field(default_factory=dict)  # file → facts about name-only outlets
+    known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
     resolution: dict[str, str] = field(default_factory=dict)
     salt: str = ""
     extraction: dict[str, Any] = field(default_factory=dict)
     store: dict[str, Any] = field(default_factory=dict)  # folder and shard digests it holds
+
+    def remove(self, name: str) -> Entry | None:
+        """Forget a file; return what was kept of it."""
+        old = self.files.pop(name, None)
+        for pair in old.outlets if old is not None else ():
+            self.outlets[pair] -= 1
+            if self.outlets[pair] <= 0:
+                del self.outlets[pair]
+        self.provisional.pop(name, None)
+        self.known.pop(name, None)
+        return old
+
+    def add(self, record: FileRecord) -> None:
+        """Remember a file just read (and mapped)."""
+        self.files[record.name] = entry(record)
+        self.outlets.update(record.outlets)
+        if record.provisional:
+            self.provisional[record.name] = record.provisional
+        if record.known:
+            self.known[record.name] = record.known
 
 
 def load_state(folder: Path, config: str) -> BuildState:

@@ -37,11 +37,11 @@ import networkx as nx
 from . import __version__
 from .errors import ReadError, UnsupportedFormat
 from .facts import NAMED_OUTLET, Fact, document_facts, outlet_names, outlet_resolution, resolve_outlets
-from .incremental import BuildState, FileRecord, begin, config_key, load_state, save_state, signature
+from .incremental import BuildState, Entry, FileRecord, begin, config_key, load_state, save_state, signature
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
-from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, read_piece, read_view, reduce_shard,
+from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, read_view, reduce_shard,
                      settle, shard_count, split_facts)
 from .sources import as_source
 from .views import DEFAULT_MAX_NODES
@@ -85,6 +85,13 @@ class FileOutcome:
     column: int | None = None
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, text: str) -> "FileOutcome":
+        """The outcome :meth:`as_dict` wrote as JSON."""
+        d = json.loads(text)
+        return cls(d["file"], d["status"], d.get("format"), d.get("articles", []), d.get("reason"), d.get("line"),
+                   d.get("column"), d.get("notes", []))
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.name, "status": self.status}
         for key in ("format", "reason", "line", "column"):
@@ -104,7 +111,8 @@ class BuildResult:
     graph (``result.graph``) or rdflib graph (``result.rdf``) are assembled
     only when asked for (notebooks, tests, GraphML/GEXF)."""
 
-    outcomes: list[FileOutcome]
+    problems: list[FileOutcome]  # files found but not read (folders, links, the output folder)
+    entries: list[tuple[str, Entry]]  # every file read, by name
     documents: int
     folder: Path
     shards: int
@@ -121,6 +129,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     _graph: nx.MultiDiGraph | None = None
     _rdf: Any = None
+    _outcomes: list[FileOutcome] | None = None
 
     def finish(self) -> None:
         """Remember this build in the cache (after the outputs and the store are written)."""
@@ -221,15 +230,35 @@ class BuildResult:
         note = f"Showing the {max_nodes} most connected of {total} nodes; {total - max_nodes} left out ({detail})."
         return graph, note
 
+    @property
+    def outcomes(self) -> list[FileOutcome]:
+        """What happened to each input file, by name."""
+        if self._outcomes is None:
+            self._outcomes = sorted([*self.problems, *(FileOutcome.from_json(e.outcome) for _n, e in self.entries)],
+                                    key=lambda o: o.name)
+        return self._outcomes
+
+    def not_ingested(self) -> list[FileOutcome]:
+        """The outcomes of files that were skipped or failed, by name."""
+        return sorted([*self.problems, *(FileOutcome.from_json(e.outcome) for _n, e in self.entries
+                                         if e.status != "ingested")], key=lambda o: o.name)
+
     def counts(self) -> dict[str, int]:
         out = {"ingested": 0, "skipped": 0, "failed": 0}
-        for o in self.outcomes:
+        for o in self.problems:
             out[o.status] += 1
+        for _n, e in self.entries:
+            out[e.status] += 1
         return out
 
     def report(self) -> dict[str, Any]:
         """The per-file account written to ``report.json``."""
-        return {
+        return json.loads(self.report_json())
+
+    def report_json(self) -> bytes:
+        """``report.json``: counts, graph summary, and one entry per input file (as
+        ``json.dumps(..., indent=1)`` writes them; file entries are kept rendered between builds)."""
+        head = {
             "kg_version": __version__,
             "files": self.counts(),
             "documents": self.documents,
@@ -237,8 +266,13 @@ class BuildResult:
             "merges": sum(s.merges for s in self.summaries.values()),
             "conflicts": sum(s.conflicts for s in self.summaries.values()),
             "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
-            "outcomes": [o.as_dict() for o in self.outcomes],
         }
+        items = sorted([(o.name, json.dumps(o.as_dict(), ensure_ascii=False, indent=1)) for o in self.problems]
+                       + [(n, e.outcome) for n, e in self.entries])
+        text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+        rendered = ",\n".join("\n".join("  " + line for line in t.split("\n")) for _n, t in items)
+        text += ',\n "outcomes": ' + (f"[\n{rendered}\n ]" if items else "[]") + "\n}\n"
+        return text.encode("utf-8")
 
     def merges_json(self) -> Iterator[bytes]:
         """``merges.json``: merged nodes, conflicts and notes, as ``json.dumps(indent=1)`` writes them."""
@@ -539,17 +573,19 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     clock.lap("find files and changes")
     pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = defaultdict(dict)
 
-    def forget(record: FileRecord) -> None:
-        for shard in record.shards:
-            pending[shard][(record.name, "")] = None
-        for shard in record.named_shards:
-            pending[shard][(record.name, "named")] = None
+    def forget(name: str) -> None:
+        old = state.remove(name)
+        if old is None:
+            return
+        for shard in old.shards:
+            pending[shard][(name, "")] = None
+        for shard in old.named_shards:
+            pending[shard][(name, "named")] = None
 
     for name in sorted(set(state.files) - names):
-        forget(state.files.pop(name))
+        forget(name)
     for _path, name in todo:
-        if name in state.files:
-            forget(state.files.pop(name))
+        forget(name)
     dirty = set(pending)
     for shard, block in pending.items():
         append_block(folder, shard, block)
@@ -572,49 +608,52 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
             options.progress(done, total)
     files_read = len(todo)
     clock.lap("read and map")
-    for record in new_records:
-        state.files[record.name] = record
     if ner != "none":
         files_read += _extract_and_map(state, new_records, docs_by_file, files, manifests, options, ner, workdir,
                                        folder, shards, dirty, extraction)
-    del docs_by_file
-    if ner != "none":
         clock.lap("extract text and map")
-    resolution = outlet_resolution(pair for r in state.files.values() for pair in r.outlets)
+    for record in new_records:
+        state.add(record)
+    del docs_by_file, new_records
+    resolution = outlet_resolution(state.outlets)
+    changed = {name for _path, name in todo}
+    reroute = sorted(state.provisional) if resolution == state.resolution else sorted(
+        set(state.provisional) | {n for n, e in state.files.items() if e.named_shards})
     if resolution != state.resolution:
-        reroute = [r for r in state.files.values() if r.provisional or r.named_shards]
         dirty.update(range(shards))
-    else:
-        reroute = [r for r in new_records if r.provisional]
-    for record in reroute:
-        for shard in record.named_shards:
-            pending[shard][(record.name, "named")] = None
-        by_shard = split_facts(resolve_outlets(record.provisional, resolution), shards)
-        record.named_shards = sorted(by_shard)
+    for name in reroute:
+        old = state.files[name]
+        if old.named_shards and resolution == state.resolution and name not in changed:
+            continue  # placed by an earlier build under the same resolution
+        for shard in old.named_shards:
+            pending[shard][(name, "named")] = None
+        by_shard = split_facts(resolve_outlets(state.provisional.get(name, []), resolution), shards)
+        state.files[name] = old._replace(named_shards=tuple(sorted(by_shard)))
         for shard, facts in by_shard.items():
-            pending[shard][(record.name, "named")] = facts
+            pending[shard][(name, "named")] = facts
     for shard, block in pending.items():
         append_block(folder, shard, block)
         dirty.add(shard)
     state.resolution = resolution
     dirty |= {s for s in range(shards) if s not in state.summaries}
-    reduce_tasks = [(folder, s, resolution, exports, max_nodes) for s in sorted(dirty)]
+    clock.lap("route outlets known by name")
+    # biggest shards first, so one large shard does not finish alone at the end
+    order = sorted(dirty, key=lambda s: -piece_size(folder, s))
+    reduce_tasks = [(folder, s, resolution, exports, max_nodes) for s in order]
     for s in dirty:  # the store update needs what each changed shard held before
         nt = piece_path(folder, s, "nt")
         if nt.exists():
             os.replace(nt, piece_path(folder, s, "nt-prev"))
-    clock.lap("route outlets known by name")
     for summary in run_tasks(_reduce_task, reduce_tasks, workers if len(reduce_tasks) > 4 else 1, options.engine):
         state.summaries[summary.shard] = summary
     clock.lap(f"settle {len(reduce_tasks)} of {shards} shards")
-    outcomes = list(problems) + [state.files[name].outcome for _p, name in files if name in state.files]
-    outcomes.sort(key=lambda o: o.name)
+    kept = [(n, state.files[n]) for _p, n in files if n in state.files]
     result = BuildResult(
-        outcomes=outcomes, documents=sum(state.files[n].documents for _p, n in files if n in state.files),
+        problems=problems, entries=kept, documents=sum(e.documents for _n, e in kept),
         folder=folder, shards=shards, summaries=state.summaries, resolution=resolution,
-        notes=[note for _p, n in files if n in state.files for note in state.files[n].notes],
-        max_nodes=options.max_nodes, extraction=extraction, files_read=files_read, dirty=dirty,
-        workdir=workdir, state=state,
+        notes=[{"source": s, "message": m} for _n, e in kept for s, m in e.notes],
+        max_nodes=options.max_nodes, extraction=extraction if ner != "none" else {"extractor": "none"},
+        files_read=files_read, dirty=dirty, workdir=workdir, state=state,
     )
     save_state(workdir, state)
     clock.lap("save build state")
@@ -640,29 +679,37 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
     cache = DocumentCache(workdir)
     for name, docs in docs_by_file:
         cache.put(name, pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+    fresh = {r.name: r for r in new_records}
     known: dict[str, str] = {}
-    for record in sorted(state.files.values(), key=lambda r: r.name):
-        for k, v in record.known.items():
+    for name in sorted(set(state.known) | set(fresh)):
+        given = fresh[name].known if name in fresh else state.known[name]
+        for k, v in given.items():
             known.setdefault(k, v)
     known = dict(sorted(known.items()))
     salt = hashlib.sha256(json.dumps(known, sort_keys=True).encode()).hexdigest()[:16] if known else ""
-    fresh = {name for name, _docs in docs_by_file}
     work = list(docs_by_file)
     reread = 0
+    records = dict(fresh)
     if salt != state.salt:
-        for record in state.files.values():
-            if record.name in fresh or record.outcome.status != "ingested":
+        paths = {n: p for p, n in files}
+        for name, old in list(state.files.items()):
+            if name in fresh or old.status != "ingested":
                 continue
-            cached = cache.get(record.name)
+            cached = cache.get(name)
             if cached is not None:
                 docs = cached
             else:  # not cached: read again
-                path = next(p for p, n in files if n == record.name)
-                docs, _outcome = read_file(path, record.name, options.format, manifests)
+                docs, _outcome = read_file(paths[name], name, options.format, manifests)
                 reread += 1
-            work.append((record.name, docs))
+            work.append((name, docs))
+            state.remove(name)
+            records[name] = FileRecord(name, old.signature, old.url, FileOutcome.from_json(old.outcome),
+                                       documents=old.documents, outlets=list(old.outlets),
+                                       known=known_names_of(docs), shards=list(old.shards),
+                                       named_shards=list(old.named_shards))
+            new_records.append(records[name])
         state.salt = salt
-    cache.keep({r.name for r in state.files.values()})
+    cache.keep(set(state.files) | set(records))
     cache.close()
     extracted = 0
     version = state.extraction.get("version")
@@ -672,15 +719,16 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
         all_docs = [d for _name, docs in work for d in docs]
         extracted = extract_documents(all_docs, extractor, workdir, salt, options.workers)["extracted"]
         for name, docs in work:
-            state.files[name].texts = sum(1 for d in docs for _t in texts(d))
-            state.files[name].mentions = sum(len(d.mentions) for d in docs)
-    total = sum(r.texts for r in state.files.values())
+            records[name].texts = sum(1 for d in docs for _t in texts(d))
+            records[name].mentions = sum(len(d.mentions) for d in docs)
+    every = [records[n] if n in records else state.files[n] for n in set(state.files) | set(records)]
+    total = sum(r.texts for r in every)
     extraction.update({"extractor": ner, "version": version, "texts": total, "extracted": extracted,
-                       "cached": total - extracted, "mentions": sum(r.mentions for r in state.files.values())})
+                       "cached": total - extracted, "mentions": sum(r.mentions for r in every)})
     state.extraction = dict(extraction)
     pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = {}
     for name, docs in sorted(work, key=lambda item: item[0]):
-        record = state.files[name]
+        record = records[name]
         for shard in record.shards:
             pending.setdefault(shard, {})[(name, "")] = None
         map_documents(record, docs, shards, pending)
@@ -688,6 +736,13 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
         append_block(folder, shard, block)
         dirty.add(shard)
     return reread
+
+
+def known_names_of(docs: list[Document]) -> dict[str, str]:
+    from .extract.run import known_names
+
+    return known_names(docs)
+
 
 #: The named graph kg's triples go in when written as quads.
 GRAPH_IRI = "https://w3id.org/newskg/graph"
@@ -741,8 +796,7 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
                 parts = chunks(result) if chunks else iter([exporter.render(result)])
                 staged.append((out_dir / exporter.FILENAME, stage(out_dir / exporter.FILENAME, parts)))
                 clock.lap(f"write {exporter.FILENAME}")
-            report = json.dumps(result.report(), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-            staged.append((out_dir / "report.json", stage(out_dir / "report.json", iter([report.encode("utf-8")]))))
+            staged.append((out_dir / "report.json", stage(out_dir / "report.json", iter([result.report_json()]))))
             staged.append((out_dir / "merges.json", stage(out_dir / "merges.json", result.merges_json())))
             clock.lap("write report.json and merges.json")
         except BaseException:

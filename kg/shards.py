@@ -66,6 +66,14 @@ def piece_path(folder: Path, shard: int, kind: str) -> Path:
     return folder / f"{shard:04d}.{kind}"
 
 
+def piece_size(folder: Path, shard: int, kind: str = "facts") -> int:
+    """Bytes in one piece of a shard (0 if it has none)."""
+    try:
+        return piece_path(folder, shard, kind).stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def append_block(folder: Path, shard: int, block: dict[tuple[str, str], list[Fact] | None]) -> None:
     """Add a block of per-file facts to a shard's facts file (made durable by the caller's state file)."""
     data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
