@@ -58,10 +58,10 @@ print(len(g))
 '''
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of *root* and all its descendants, in KB (from /proc)."""
+def tree_pss_kb(root: int) -> int:
+    """Proportional set size of *root* and all its descendants, in KB (from /proc): pages
+    shared by forked workers are counted once in total, not once per process."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -70,20 +70,22 @@ def tree_rss_kb(root: int) -> int:
                 fields = fh.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        children.setdefault(int(fields[1]), []).append(int(entry))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
         todo.extend(children.get(pid, []))
     return total
 
 
 def run(cmd: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, peak RSS of the largest process (MB, GNU time), peak RSS of all its
-    processes together (MB, sampled every 0.2 s) and stdout."""
+    """Wall seconds, peak RSS of the largest process (MB, GNU time), peak memory of all its
+    processes together (MB, proportional set size sampled every 0.2 s) and stdout."""
     with tempfile.NamedTemporaryFile("r") as stats:
         start = time.perf_counter()
         proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", stats.name, *cmd], stdout=subprocess.PIPE, text=True)
@@ -93,7 +95,7 @@ def run(cmd: list[str]) -> tuple[float, float, float, str]:
         def sample() -> None:
             nonlocal peak
             while not sampler_done.wait(0.2):
-                peak = max(peak, tree_rss_kb(proc.pid))
+                peak = max(peak, tree_pss_kb(proc.pid))
 
         thread = threading.Thread(target=sample, daemon=True)
         thread.start()

@@ -21,7 +21,7 @@ disk (:mod:`kg.shards`), with the same result.
 >>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"}, topics=["AI"])
 >>> facts = document_facts(doc).facts
 >>> sorted({kind for _node, _order, kind, _payload in facts})
-['claim', 'doc', 'edge', 'in', 'name', 'node', 'saw']
+['claim', 'doc', 'edge', 'in', 'named', 'node', 'saw']
 >>> node = reduce_node(*next(iter(group(facts).items())))
 >>> node.attrs["type"], node.attrs["label"]
 ('article', 'A')
@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .dates import to_xsd
@@ -170,12 +171,11 @@ def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str
         return None
     iri = outlet_iri(key)
     named = key.startswith("name-")
-    emit(iri, "node", {"type": "outlet", "label": key, "domain": None if named else key,
-                       "home": None if named else f"https://{key}/"})
     rule = "name-key" if named else "registrable-domain"
     if provider and provider.name:
-        emit(iri, "name", provider.name, 1)
-        emit(iri, "saw", provider.name, source, where_, rule)
+        emit(iri, "named", _outlet_attrs(key), provider.name, 1, source, where_, rule)
+    else:
+        emit(iri, "node", _outlet_attrs(key))
     if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
         emit(iri, "saw", provider.domain.lower(), source, where_ + " domain", rule)
     if provider:
@@ -184,6 +184,13 @@ def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str
             if img:
                 emit.edge(iri, img, "logo")
     return iri
+
+
+@lru_cache(maxsize=4096)
+def _outlet_attrs(key: str) -> dict[str, Any]:
+    """An outlet's attributes follow from its key (one shared dict per key: facts stay small)."""
+    named = key.startswith("name-")
+    return {"type": "outlet", "label": key, "domain": None if named else key, "home": None if named else f"https://{key}/"}
 
 
 def _image(emit: _Emit, image: Image, source: str) -> str | None:
@@ -227,11 +234,9 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
         node_slug = f"{node_slug}--{article.rsplit('/', 1)[-1]}"
         rule = "single-name-scoped-to-document"
     iri = entity_iri({"organization": "org"}.get(kind, kind), node_slug)
-    emit(iri, "node", {"type": kind, "label": name})
-    emit(iri, "name", name, 1)
+    emit(iri, "named", {"type": kind, "label": name}, name, 1, source, field_, rule)
     if rule == "acronym-definition":
         emit(iri, "name", name_for_key, 0)
-    emit(iri, "saw", name, source, field_, rule)
     emit.edge(article, iri, relation)
     return iri
 
@@ -240,13 +245,12 @@ def _place(emit: _Emit, name: str, article: str, relation: str, source: str, fie
     place = lookup_place(name)
     if place:
         iri = entity_iri("place", place.code.lower())
-        emit(iri, "node", {"type": "place", "label": place.name, "iso": place.code if place.kind == "country" else None,
-                           "country": place.country, "geonames": place.geonames, "kind": place.kind})
-        emit(iri, "saw", name, source, field_, "place-gazetteer")
+        emit(iri, "named", {"type": "place", "label": place.name, "iso": place.code if place.kind == "country" else None,
+                            "country": place.country, "geonames": place.geonames, "kind": place.kind},
+             name, None, source, field_, "place-gazetteer")
     else:
         iri = entity_iri("place", slug(name_key(name)))
-        emit(iri, "node", {"type": "place", "label": name})
-        emit(iri, "saw", name, source, field_, "name-key")
+        emit(iri, "named", {"type": "place", "label": name}, name, None, source, field_, "name-key")
     emit.edge(article, iri, relation)
     return iri
 
@@ -398,7 +402,9 @@ def resolve_outlets(facts: Iterable[Fact], resolution: dict[str, str]) -> list[F
         if final is not None:
             key = final[len(outlet_iri("")):]
             if kind == "node":
-                payload = ({**payload[0], "label": key, "domain": key, "home": f"https://{key}/"},)
+                payload = (_outlet_attrs(key),)
+            elif kind == "named":
+                payload = (_outlet_attrs(key), *payload[1:5], "registrable-domain")
             elif kind == "saw":
                 payload = (*payload[:3], "registrable-domain")
             node = final
@@ -481,12 +487,28 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
     seen_edges: set[tuple[str, str]] = set()
     seen_in: set[tuple[str, str]] = set()
     for _iri, _order, kind, payload in facts:
-        if kind == "node":
+        if kind == "named":  # node, name and saw in one fact (entities, outlets, places)
+            new, form, weight, source, where_, rule = payload
+            if not attrs:
+                attrs.update(new)
+            else:
+                for k, v in new.items():
+                    if v is not None and attrs.get(k) is None:
+                        attrs[k] = v
+            if weight is not None:
+                names[form] += weight
+            places = node.forms.setdefault(form, set())
+            if len(places) < MAX_SOURCES:
+                places.add((source, where_))
+            elif (source, where_) not in places:
+                node.more[form] = node.more.get(form, 0) + 1
+            node.rules.add(rule)
+        elif kind == "node":
             if not attrs:
                 attrs.update(payload[0])
             else:
                 for k, v in payload[0].items():
-                    if attrs.get(k) is None and v is not None:
+                    if v is not None and attrs.get(k) is None:
                         attrs[k] = v
         elif kind == "claim":
             attr, rank, source, value = payload

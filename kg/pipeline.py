@@ -300,23 +300,34 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[F
             continue
         base = root.resolve().name or "input"
         seen: set[tuple[int, int]] = set()
-        for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
-            st = os.stat(folder)
-            rel_folder = os.path.relpath(folder, root)
+        stack = [(str(root), base)]
+        while stack:
+            folder, prefix = stack.pop()
+            try:
+                st = os.stat(folder)
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as err:
+                problems.append(FileOutcome(prefix, "failed", reason=f"cannot list folder: {err.strerror or err}"))
+                continue
             if (st.st_dev, st.st_ino) in seen:
-                problems.append(FileOutcome(f"{base}/{rel_folder}", "skipped", reason="symlink loop: folder already visited"))
-                dirs[:] = []
+                problems.append(FileOutcome(prefix, "skipped", reason="symlink loop: folder already visited"))
                 continue
             seen.add((st.st_dev, st.st_ino))
-            dirs.sort()
-            for name in sorted(files):
-                path = Path(folder) / name
-                rel = os.path.normpath(os.path.join(rel_folder, name))
-                display = f"{base}/{rel}"
-                if not path.exists():
+            subfolders = []
+            for entry in entries:
+                display = f"{prefix}/{entry.name}"
+                try:
+                    is_dir = entry.is_dir()  # follows links
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    subfolders.append((entry.path, display))
+                elif entry.is_symlink() and not os.path.exists(entry.path):
                     problems.append(FileOutcome(display, "failed", reason="broken symlink or file vanished"))
-                    continue
-                found.append((path, display))
+                else:
+                    found.append((Path(entry.path), display))
+            stack.extend(reversed(subfolders))
     found.sort(key=lambda item: item[1])
     return found, problems
 
