@@ -41,7 +41,7 @@ from .incremental import BuildState, Entry, FileRecord, begin, config_key, load_
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
-from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, read_view, reduce_shard,
+from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, render_piece, read_view, reduce_shard,
                      settle, shard_count, split_facts)
 from .sources import as_source
 from .views import DEFAULT_MAX_NODES
@@ -141,7 +141,10 @@ class BuildResult:
     def pieces(self, kind: str) -> Iterator[bytes]:
         """One kind of shard piece (``nt``, ``ttl``, ``jsonld``, ``merges``, ``conflicts``), in shard order."""
         for shard in range(self.shards):
-            yield read_piece(self.folder, shard, kind)
+            if kind in ("ttl", "jsonld") and not piece_path(self.folder, shard, kind).exists():
+                yield render_piece(self.folder, shard, kind)  # an export the build was not asked for
+            else:
+                yield read_piece(self.folder, shard, kind)
 
     @property
     def ntriples(self) -> bytes:
@@ -627,18 +630,19 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         state.add(record)
     del docs_by_file, new_records
     resolution = outlet_resolution(state.outlets)
+    # Outlets known only by name take the domain other files give that name; when that
+    # changes, the files naming such an outlet are placed again and their shards settled again.
+    moved = {k for k in set(resolution) | set(state.resolution) if resolution.get(k) != state.resolution.get(k)}
     changed = {name for _path, name in todo}
-    reroute = sorted(state.provisional) if resolution == state.resolution else sorted(
-        set(state.provisional) | {n for n, e in state.files.items() if e.named_shards})
-    if resolution != state.resolution:
-        dirty.update(range(shards))
+    reroute = sorted(name for name, facts in state.provisional.items()
+                     if name in changed or any(f[0] in moved or (f[2] in ("edge", "in") and f[3][0] in moved)
+                                               for f in facts))
     for name in reroute:
         old = state.files[name]
-        if old.named_shards and resolution == state.resolution and name not in changed:
-            continue  # placed by an earlier build under the same resolution
+        dirty.update(old.shards)
         for shard in old.named_shards:
             pending[shard][(name, "named")] = None
-        by_shard = split_facts(resolve_outlets(state.provisional.get(name, []), resolution), shards)
+        by_shard = split_facts(resolve_outlets(state.provisional[name], resolution), shards)
         state.files[name] = old._replace(named_shards=tuple(sorted(by_shard)))
         for shard, facts in by_shard.items():
             pending[shard][(name, "named")] = facts

@@ -178,18 +178,29 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     summary.merges, summary.conflicts = len(merges), len(conflicts)
     write_piece(folder, shard, "nt", nt)
     exports = set(exports)
-    if "turtle" in exports:
-        write_piece(folder, shard, "ttl", turtle_piece(nt))
-    if "jsonld" in exports:
-        from .exporters.jsonld import node_objects
-
-        write_piece(folder, shard, "jsonld", ",\n  ".join(node_objects(ordered)).encode("utf-8"))
+    for name, kind in (("turtle", "ttl"), ("jsonld", "jsonld")):
+        piece_path(folder, shard, kind).unlink(missing_ok=True)
+        if name in exports:
+            render_piece(folder, shard, kind)
     write_piece(folder, shard, "merges", _json_items(merges).encode("utf-8"))
     write_piece(folder, shard, "conflicts", _json_items(conflicts).encode("utf-8"))
     top = heapq.nsmallest(max_nodes, ((-d["degree"], iri) for iri, d in view_nodes.items()))
     view = {"nodes": view_nodes, "edges": view_edges, "top": top}
     write_piece(folder, shard, "view", pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL))
     return summary
+
+
+def render_piece(folder: Path, shard: int, kind: str) -> bytes:
+    """Write a shard's Turtle (``ttl``) or JSON-LD (``jsonld``) piece from its N-Triples; return it."""
+    nt = read_piece(folder, shard, "nt")
+    if kind == "ttl":
+        data = turtle_piece(nt)
+    else:
+        from .exporters.jsonld import node_objects
+
+        data = ",\n  ".join(node_objects(nt.decode("utf-8").splitlines())).encode("utf-8")
+    write_piece(folder, shard, kind, data)
+    return data
 
 
 def turtle_piece(nt: bytes) -> bytes:
