@@ -477,6 +477,26 @@ _SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", 
            "site_name", "article_type", "body", "label")
 
 
+def _fill(attrs: dict[str, Any], new: dict[str, Any]) -> None:
+    """The first source creates a node; later ones only fill attributes it left empty."""
+    if not attrs:
+        attrs.update(new)
+        return
+    for k, v in new.items():
+        if v is not None and attrs.get(k) is None:
+            attrs[k] = v
+
+
+def _saw(node: Node, form: str, source: str, where_: str, rule: str) -> None:
+    """Record where a surface form was seen: the first :data:`MAX_SOURCES` places, then a count."""
+    places = node.forms.setdefault(form, set())
+    if len(places) < MAX_SOURCES:
+        places.add((source, where_))
+    elif (source, where_) not in places:
+        node.more[form] = node.more.get(form, 0) + 1
+    node.rules.add(rule)
+
+
 def reduce_node(iri: str, facts: list[Fact]) -> Node:
     """Settle one node from all its facts, given in document order (the reduce step)."""
     node = Node(iri, {})
@@ -488,39 +508,17 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
     seen_in: set[tuple[str, str]] = set()
     for _iri, _order, kind, payload in facts:
         if kind == "named":  # node, name and saw in one fact (entities, outlets, places)
-            new, form, weight, source, where_, rule = payload
-            if not attrs:
-                attrs.update(new)
-            else:
-                for k, v in new.items():
-                    if v is not None and attrs.get(k) is None:
-                        attrs[k] = v
-            if weight is not None:
-                names[form] += weight
-            places = node.forms.setdefault(form, set())
-            if len(places) < MAX_SOURCES:
-                places.add((source, where_))
-            elif (source, where_) not in places:
-                node.more[form] = node.more.get(form, 0) + 1
-            node.rules.add(rule)
+            _fill(attrs, payload[0])
+            if payload[2] is not None:
+                names[payload[1]] += payload[2]
+            _saw(node, *payload[1:2], *payload[3:])
         elif kind == "node":
-            if not attrs:
-                attrs.update(payload[0])
-            else:
-                for k, v in payload[0].items():
-                    if v is not None and attrs.get(k) is None:
-                        attrs[k] = v
+            _fill(attrs, payload[0])
         elif kind == "claim":
             attr, rank, source, value = payload
             claims[attr].append((rank, source, value))
         elif kind == "saw":
-            form, source, where_, rule = payload
-            places = node.forms.setdefault(form, set())
-            if len(places) < MAX_SOURCES:
-                places.add((source, where_))
-            elif (source, where_) not in places:
-                node.more[form] = node.more.get(form, 0) + 1
-            node.rules.add(rule)
+            _saw(node, *payload)
         elif kind == "name":
             names[payload[0]] += payload[1]
         elif kind == "edge":

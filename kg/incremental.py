@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
+from array import array
+from collections.abc import Iterable
 import os
 import pickle
 import shutil
@@ -78,27 +81,68 @@ class FileRecord:
 
 
 class Entry(NamedTuple):
-    """What the state keeps of one file: plain values, quick to load for 100,000s of files."""
+    """What the state keeps of one file: a few hundred bytes of plain values, so the state
+    of a million files loads in seconds. An ordinary ingested file keeps its format and
+    article IRIs; any other outcome keeps its report entry as JSON text."""
 
-    signature: tuple[int, int, int] | None
+    sig: bytes | None  # packed (size, mtime_ns, inode)
     url: str | None
     status: str
     documents: int
-    outcome: str  # its report.json entry, as JSON text
-    shards: tuple[int, ...]
-    named_shards: tuple[int, ...]
+    format: str | None
+    articles: tuple[str, ...]
+    other: str | None  # the report entry as JSON, when not an ordinary ingested file
+    shard_bytes: bytes
+    named_bytes: bytes
     notes: tuple[tuple[str, str], ...]
     outlets: tuple[tuple[str, str], ...]
     texts: int
     mentions: int
 
+    @property
+    def shards(self) -> tuple[int, ...]:
+        return tuple(array("H", self.shard_bytes))
+
+    @property
+    def named_shards(self) -> tuple[int, ...]:
+        return tuple(array("H", self.named_bytes))
+
+    def outcome(self, name: str) -> str:
+        """The file's report entry, as ``json.dumps(..., indent=1)`` writes it."""
+        if self.other is not None:
+            return self.other
+        articles = "".join(f"\n  {json.dumps(a, ensure_ascii=False)}," for a in self.articles)[:-1]
+        return (f'{{\n "file": {json.dumps(name, ensure_ascii=False)},\n "status": "ingested",\n "format": '
+                f'{json.dumps(self.format, ensure_ascii=False)}' + (f',\n "articles": [{articles}\n ]' if articles else "")
+                + "\n}")
+
+
+def pack_shards(shards: Iterable[int]) -> bytes:
+    return array("H", sorted(shards)).tobytes()
+
+
+def pack_signature(sig: tuple[int, int, int] | None) -> bytes | None:
+    return None if sig is None else struct.pack("<qqq", *sig)
+
+
+_shared: dict[Any, Any] = {}
+
+
+def _same(value: Any) -> Any:
+    """One object for equal small values (outlet pairs, formats): less memory, smaller state."""
+    return _shared.setdefault(value, value)
+
 
 def entry(record: FileRecord) -> Entry:
     """The state's form of a file record."""
-    return Entry(record.signature, record.url, record.outcome.status, record.documents,
-                 json.dumps(record.outcome.as_dict(), ensure_ascii=False, indent=1), tuple(record.shards),
-                 tuple(record.named_shards), tuple((n["source"], n["message"]) for n in record.notes),
-                 tuple(record.outlets), record.texts, record.mentions)
+    o = record.outcome
+    plain = o.status == "ingested" and o.format is not None and not o.notes and o.reason is None and o.line is None
+    articles = tuple(o.articles) if plain else ()
+    return Entry(pack_signature(record.signature), record.url, _same(o.status), record.documents,
+                 _same(o.format), articles, None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),
+                 pack_shards(record.shards), pack_shards(record.named_shards),
+                 tuple((n["source"], n["message"]) for n in record.notes),
+                 tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions)
 
 
 @dataclass

@@ -23,6 +23,7 @@ import json
 import os
 import pickle
 import shutil
+import struct
 import sys
 import tempfile
 import weakref
@@ -37,7 +38,8 @@ import networkx as nx
 from . import __version__
 from .errors import ReadError, UnsupportedFormat
 from .facts import NAMED_OUTLET, Fact, document_facts, outlet_names, outlet_resolution, resolve_outlets
-from .incremental import BuildState, Entry, FileRecord, begin, config_key, load_state, save_state, signature
+from .incremental import (BuildState, Entry, FileRecord, begin, config_key, load_state, pack_shards, pack_signature,
+                          save_state, signature)
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
@@ -237,13 +239,13 @@ class BuildResult:
     def outcomes(self) -> list[FileOutcome]:
         """What happened to each input file, by name."""
         if self._outcomes is None:
-            self._outcomes = sorted([*self.problems, *(FileOutcome.from_json(e.outcome) for _n, e in self.entries)],
+            self._outcomes = sorted([*self.problems, *(FileOutcome.from_json(e.outcome(n)) for n, e in self.entries)],
                                     key=lambda o: o.name)
         return self._outcomes
 
     def not_ingested(self) -> list[FileOutcome]:
         """The outcomes of files that were skipped or failed, by name."""
-        return sorted([*self.problems, *(FileOutcome.from_json(e.outcome) for _n, e in self.entries
+        return sorted([*self.problems, *(FileOutcome.from_json(e.outcome(n)) for n, e in self.entries
                                          if e.status != "ingested")], key=lambda o: o.name)
 
     def counts(self) -> dict[str, int]:
@@ -271,7 +273,7 @@ class BuildResult:
             "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
         }
         items = sorted([(o.name, json.dumps(o.as_dict(), ensure_ascii=False, indent=1)) for o in self.problems]
-                       + [(n, e.outcome) for n, e in self.entries])
+                       + [(n, e.outcome(n)) for n, e in self.entries])
         text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
         rendered = ",\n".join("\n".join("  " + line for line in t.split("\n")) for _n, t in items)
         text += ',\n "outcomes": ' + (f"[\n{rendered}\n ]" if items else "[]") + "\n}\n"
@@ -582,7 +584,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
             sig = signature(path)
         except OSError:
             sig = None
-        if old is None or sig is None or old.signature != sig or old.url != manifests.get(path.name):
+        if old is None or sig is None or old.sig != pack_signature(sig) or old.url != manifests.get(path.name):
             todo.append((path, name))
     clock.lap("find files and changes")
     pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = defaultdict(dict)
@@ -643,7 +645,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         for shard in old.named_shards:
             pending[shard][(name, "named")] = None
         by_shard = split_facts(resolve_outlets(state.provisional[name], resolution), shards)
-        state.files[name] = old._replace(named_shards=tuple(sorted(by_shard)))
+        state.files[name] = old._replace(named_bytes=pack_shards(by_shard))
         for shard, facts in by_shard.items():
             pending[shard][(name, "named")] = facts
     for shard, block in pending.items():
@@ -718,7 +720,8 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
                 reread += 1
             work.append((name, docs))
             state.remove(name)
-            records[name] = FileRecord(name, old.signature, old.url, FileOutcome.from_json(old.outcome),
+            sig = struct.unpack("<qqq", old.sig) if old.sig else None
+            records[name] = FileRecord(name, sig, old.url, FileOutcome.from_json(old.outcome(name)),
                                        documents=old.documents, outlets=list(old.outlets),
                                        known=known_names_of(docs), shards=list(old.shards),
                                        named_shards=list(old.named_shards))
