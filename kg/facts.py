@@ -29,6 +29,7 @@ disk (:mod:`kg.shards`), with the same result.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -154,10 +155,12 @@ class _Emit:
         self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
 
     def __call__(self, node: str, kind: str, *payload: Any) -> None:
-        self.out.facts.append((node, (self.source, self.index, self.n), kind, payload))
+        # one string object per IRI: pickled once per block, one copy in memory once loaded
+        self.out.facts.append((sys.intern(node), (self.source, self.index, self.n), kind, payload))
         self.n += 1
 
     def edge(self, source: str, target: str, relation: str, key: str | None = None) -> None:
+        source, target = sys.intern(source), sys.intern(target)
         self(source, "edge", target, key or relation, relation)
         self(target, "in", source, key or relation, relation)
 
@@ -394,8 +397,13 @@ def _mention(emit: _Emit, mention: Mention, article: str, source: str, acronyms:
 
 def resolve_outlets(facts: Iterable[Fact], resolution: dict[str, str]) -> list[Fact]:
     """*facts* with provisional outlet IRIs (as node or edge end) replaced by their resolution."""
+    if not resolution:
+        return list(facts)
     out = []
     for node, order, kind, payload in facts:
+        if not node.startswith(NAMED_OUTLET) and not (kind in ("edge", "in") and payload[0].startswith(NAMED_OUTLET)):
+            out.append((node, order, kind, payload))
+            continue
         if kind in ("edge", "in") and payload[0] in resolution:
             payload = (resolution[payload[0]], *payload[1:])
         final = resolution.get(node)
@@ -506,14 +514,19 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
     sources: list[str] = []
     seen_edges: set[tuple[str, str]] = set()
     seen_in: set[tuple[str, str]] = set()
+    filled: list[Any] = [None]  # the attribute dict last merged (hubs get the same one again and again)
     for _iri, _order, kind, payload in facts:
         if kind == "named":  # node, name and saw in one fact (entities, outlets, places)
-            _fill(attrs, payload[0])
+            if payload[0] is not filled[0]:
+                _fill(attrs, payload[0])
+                filled[0] = payload[0]
             if payload[2] is not None:
                 names[payload[1]] += payload[2]
             _saw(node, *payload[1:2], *payload[3:])
         elif kind == "node":
-            _fill(attrs, payload[0])
+            if payload[0] is not filled[0]:
+                _fill(attrs, payload[0])
+                filled[0] = payload[0]
         elif kind == "claim":
             attr, rank, source, value = payload
             claims[attr].append((rank, source, value))
@@ -538,9 +551,9 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
     if attrs.get("type") == "article":
         _settle_article(node, claims, sources)
     if names and attrs:
-        forms = list(names.elements()) or list(names)
-        real = [f for f in forms if not looks_like_domain(f)]
-        label = best_label(real or forms)
+        counts = +names or Counter(dict.fromkeys(names, 1))
+        real = Counter({f: c for f, c in counts.items() if not looks_like_domain(f)})
+        label = best_label(real or counts)
         if attrs["type"] == "place" and attrs.get("geonames"):
             label = attrs["label"]
         attrs["label"] = label
