@@ -107,14 +107,16 @@ class Entry(NamedTuple):
     def named_shards(self) -> tuple[int, ...]:
         return tuple(array("H", self.named_bytes))
 
-    def outcome(self, name: str) -> str:
-        """The file's report entry, as ``json.dumps(..., indent=1)`` writes it."""
+    def outcome(self, name: str, indent: str = "") -> str:
+        """The file's report entry, as ``json.dumps(..., indent=1)`` writes it (each line
+        after *indent*, for nesting)."""
         if self.other is not None:
-            return self.other
-        articles = "".join(f"\n  {json.dumps(a, ensure_ascii=False)}," for a in self.articles)[:-1]
-        return (f'{{\n "file": {json.dumps(name, ensure_ascii=False)},\n "status": "ingested",\n "format": '
-                f'{json.dumps(self.format, ensure_ascii=False)}' + (f',\n "articles": [{articles}\n ]' if articles else "")
-                + "\n}")
+            return "\n".join(indent + line for line in self.other.split("\n")) if indent else self.other
+        i = indent
+        articles = "".join(f"\n{i}  {json.dumps(a, ensure_ascii=False)}," for a in self.articles)[:-1]
+        return (f'{i}{{\n{i} "file": {json.dumps(name, ensure_ascii=False)},\n{i} "status": "ingested",\n{i} "format": '
+                f'{json.dumps(self.format, ensure_ascii=False)}'
+                + (f',\n{i} "articles": [{articles}\n{i} ]' if articles else "") + f"\n{i}}}")
 
 
 def pack_shards(shards: Iterable[int]) -> bytes:

@@ -17,6 +17,7 @@ the previous outputs whole.
 from __future__ import annotations
 
 import csv
+import hashlib
 import heapq
 import io
 import json
@@ -43,8 +44,8 @@ from .incremental import (BuildState, Entry, FileRecord, begin, config_key, load
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
-from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, render_piece, read_view, reduce_shard,
-                     settle, shard_count, split_facts)
+from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, read_top,
+                     read_view, reduce_shard, render_piece, settle, shard_count, split_facts)
 from .sources import as_source
 from .views import DEFAULT_MAX_NODES
 
@@ -211,21 +212,43 @@ class BuildResult:
 
     def view(self, max_nodes: int) -> tuple[nx.MultiDiGraph, str]:
         """At most *max_nodes* nodes, the most connected first, with the attributes the page
-        shows; and a note saying what was left out. Reads one shard's view at a time."""
+        shows; and a note saying what was left out. Reads one shard's view at a time, and
+        reuses the previous build's slice of every shard whose view did not change."""
         total = self.node_count
         keep: set[str] | None = None
         if total > max_nodes:
-            tops = (t for shard in range(self.shards) for t in read_view(self.folder, shard)["top"])
+            tops = (t for shard in range(self.shards) for t in read_top(self.folder, shard))
             keep = {iri for _d, iri in heapq.nsmallest(max_nodes, tops)}
-        graph = nx.MultiDiGraph()
-        edges: list[tuple[str, str, str, str]] = []
+        keep_key = hashlib.sha256("\n".join(sorted(keep)).encode()).hexdigest() if keep is not None else "all"
+        cache_path = self.workdir / "view-slices.pickle" if self.workdir is not None else None
+        cached: dict[str, Any] = {}
+        if cache_path is not None and cache_path.is_file():
+            try:
+                cached = pickle.loads(cache_path.read_bytes())
+            except Exception:  # a damaged cache is only slower
+                cached = {}
+        old_parts = cached.get("parts", {}) if cached.get("keep") == keep_key else {}
+        parts = {}
         for shard in range(self.shards):
+            digest = self.summaries[shard].view_digest
+            hit = old_parts.get(shard)
+            if hit is not None and hit[0] == digest:
+                parts[shard] = hit
+                continue
             view = read_view(self.folder, shard)
-            for iri, attrs in view["nodes"].items():
-                if keep is None or iri in keep:
-                    graph.add_node(iri, **{k: v for k, v in attrs.items() if k != "degree"})
-            edges.extend(e for e in view["edges"] if keep is None or (e[0] in keep and e[1] in keep))
-        for u, v, key, relation in sorted(edges):
+            nodes = {iri: {k: v for k, v in attrs.items() if k != "degree"}
+                     for iri, attrs in view["nodes"].items() if keep is None or iri in keep}
+            edges = [e for e in view["edges"] if keep is None or (e[0] in keep and e[1] in keep)]
+            parts[shard] = (digest, nodes, edges)
+        if cache_path is not None:
+            tmp = cache_path.with_name(cache_path.name + ".tmp")
+            tmp.write_bytes(pickle.dumps({"keep": keep_key, "parts": parts}, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, cache_path)
+        graph = nx.MultiDiGraph()
+        for _digest, nodes, _edges in parts.values():
+            for iri, attrs in nodes.items():
+                graph.add_node(iri, **attrs)
+        for u, v, key, relation in sorted(e for _d, _n, edges in parts.values() for e in edges):
             graph.add_edge(u, v, key=key, relation=relation)
         if keep is None:
             return graph, ""
@@ -272,10 +295,11 @@ class BuildResult:
             "conflicts": sum(s.conflicts for s in self.summaries.values()),
             "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
         }
-        items = sorted([(o.name, json.dumps(o.as_dict(), ensure_ascii=False, indent=1)) for o in self.problems]
-                       + [(n, e.outcome(n)) for n, e in self.entries])
+        problems = [(o.name, json.dumps(o.as_dict(), ensure_ascii=False, indent=1)) for o in self.problems]
+        items = sorted([(n, "\n".join("  " + line for line in t.split("\n"))) for n, t in problems]
+                       + [(n, e.outcome(n, "  ")) for n, e in self.entries])
         text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-        rendered = ",\n".join("\n".join("  " + line for line in t.split("\n")) for _n, t in items)
+        rendered = ",\n".join(t for _n, t in items)
         text += ',\n "outcomes": ' + (f"[\n{rendered}\n ]" if items else "[]") + "\n}\n"
         return text.encode("utf-8")
 

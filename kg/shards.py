@@ -136,6 +136,7 @@ class ShardSummary:
     edges: Counter[str] = field(default_factory=Counter)
     merges: int = 0
     conflicts: int = 0
+    view_digest: str = ""
 
 
 def _json_items(items: list[dict[str, Any]]) -> str:
@@ -185,8 +186,10 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     write_piece(folder, shard, "merges", _json_items(merges).encode("utf-8"))
     write_piece(folder, shard, "conflicts", _json_items(conflicts).encode("utf-8"))
     top = heapq.nsmallest(max_nodes, ((-d["degree"], iri) for iri, d in view_nodes.items()))
-    view = {"nodes": view_nodes, "edges": view_edges, "top": top}
-    write_piece(folder, shard, "view", pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL))
+    write_piece(folder, shard, "top", pickle.dumps(top, protocol=pickle.HIGHEST_PROTOCOL))
+    view = pickle.dumps({"nodes": view_nodes, "edges": view_edges}, protocol=pickle.HIGHEST_PROTOCOL)
+    summary.view_digest = hashlib.sha256(view).hexdigest()
+    write_piece(folder, shard, "view", view)
     return summary
 
 
@@ -235,5 +238,12 @@ def read_piece(folder: Path, shard: int, kind: str) -> bytes:
 
 
 def read_view(folder: Path, shard: int) -> dict[str, Any]:
+    """A shard's compact nodes (the page's attributes and degree) and edges."""
     data = read_piece(folder, shard, "view")
-    return pickle.loads(data) if data else {"nodes": {}, "edges": [], "top": []}
+    return pickle.loads(data) if data else {"nodes": {}, "edges": []}
+
+
+def read_top(folder: Path, shard: int) -> list[tuple[int, str]]:
+    """A shard's most connected nodes, as ``(-degree, IRI)``, most connected first."""
+    data = read_piece(folder, shard, "top")
+    return pickle.loads(data) if data else []
