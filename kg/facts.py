@@ -149,10 +149,11 @@ class DocumentFacts:
 class _Emit:
     """Appends facts in document order."""
 
-    __slots__ = ("out", "source", "index", "n")
+    __slots__ = ("out", "source", "index", "n", "unordered")
 
     def __init__(self, out: DocumentFacts, doc: Document) -> None:
         self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
+        self.unordered = (doc.source, doc.index, -1)  # one shared order for facts whose order does not matter
 
     def __call__(self, node: str, kind: str, *payload: Any) -> None:
         # one string object per IRI: pickled once per block, one copy in memory once loaded
@@ -162,7 +163,7 @@ class _Emit:
     def edge(self, source: str, target: str, relation: str, key: str | None = None) -> None:
         source, target = sys.intern(source), sys.intern(target)
         self(source, "edge", target, key or relation, relation)
-        self(target, "in", source, key or relation, relation)
+        self.out.facts.append((target, self.unordered, "in", (source, key or relation, relation)))
 
     def note(self, where_: str, message: str) -> None:
         self.out.notes.append({"source": where_, "message": message})
@@ -176,7 +177,7 @@ def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str
     named = key.startswith("name-")
     rule = "name-key" if named else "registrable-domain"
     if provider and provider.name:
-        emit(iri, "named", _outlet_attrs(key), provider.name, 1, source, where_, rule)
+        emit(iri, "named", _outlet_attrs(key), sys.intern(provider.name), 1, source, where_, rule)
     else:
         emit(iri, "node", _outlet_attrs(key))
     if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
@@ -237,6 +238,7 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
         node_slug = f"{node_slug}--{article.rsplit('/', 1)[-1]}"
         rule = "single-name-scoped-to-document"
     iri = entity_iri({"organization": "org"}.get(kind, kind), node_slug)
+    name = sys.intern(name)
     emit(iri, "named", {"type": kind, "label": name}, name, 1, source, field_, rule)
     if rule == "acronym-definition":
         emit(iri, "name", name_for_key, 0)

@@ -55,9 +55,9 @@ def config_key(**settings: Any) -> str:
     return code_fingerprint() + ":" + repr(sorted(settings.items()))
 
 
-def signature(path: Path) -> tuple[int, int, int]:
+def signature(path: str | Path) -> tuple[int, int, int]:
     """``(size, mtime_ns, inode)``: a file whose signature is unchanged is not read again."""
-    st = path.stat()
+    st = os.stat(path)
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 

@@ -313,16 +313,16 @@ class BuildResult:
         text = json.dumps({"notes": notes}, ensure_ascii=False, indent=1)
         yield b",\n" + text[2:].encode("utf-8") + b"\n"
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[FileOutcome]]:
+def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[FileOutcome]]:
     """Every file under *paths*, with the name reports use (relative to the input,
     prefixed by the input folder's name). Symlink loops and unreadable folders
     are reported, not followed."""
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str]] = []  # plain strings: a million Path objects weigh too much
     problems: list[FileOutcome] = []
     for root in paths:
         root = Path(root)
         if root.is_file():
-            found.append((root, root.name))
+            found.append((str(root), root.name))
             continue
         if not root.is_dir():
             problems.append(FileOutcome(str(root), "failed", reason="no such file or folder"))
@@ -355,7 +355,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[F
                 elif entry.is_symlink() and not os.path.exists(entry.path):
                     problems.append(FileOutcome(display, "failed", reason="broken symlink or file vanished"))
                 else:
-                    found.append((Path(entry.path), display))
+                    found.append((entry.path, display))
             stack.extend(reversed(subfolders))
     found.sort(key=lambda item: item[1])
     return found, problems
@@ -407,10 +407,11 @@ def _skip_reason(text: str, name: str) -> str:
     return "not a supported news document: no YAML front matter, no byline line and no analysis-page layout found"
 
 
-def read_file(path: Path, name: str, fmt: str | None, manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
+def read_file(path: str | Path, name: str, fmt: str | None, manifests: dict[str, str]) -> tuple[list[Document], FileOutcome]:
     """Read one file; never raises for bad input, it says what went wrong instead."""
     from .sources import MAX_BYTES
 
+    path = Path(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -457,12 +458,12 @@ def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
     return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
 
 
-def _read_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:
+def _read_chunk(args: tuple[list[tuple[str, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:
     files, fmt, manifests = args
     return [read_file(path, name, fmt, manifests) for path, name in files]
 
 
-def read_all(files: list[tuple[Path, str]], fmt: str | None, manifests: dict[str, str],
+def read_all(files: list[tuple[str, str]], fmt: str | None, manifests: dict[str, str],
              workers: int | None = None) -> Iterator[tuple[list[Document], FileOutcome]]:
     """``(documents, outcome)`` of every file, in order; over processes when there are many
     (reading is pure per file, so that changes nothing but the time)."""
@@ -504,7 +505,7 @@ def map_documents(record: FileRecord, docs: list[Document], shards: int,
         out.setdefault(shard, {})[(record.name, "")] = shard_facts
 
 
-def process_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str], int, bool]) -> Chunk:
+def process_chunk(args: tuple[list[tuple[str, str]], str | None, dict[str, str], int, bool]) -> Chunk:
     """Read a batch of files and (unless *map_now* is false) map them: the per-file work
     every engine runs unchanged."""
     from .extract.run import known_names
@@ -518,7 +519,7 @@ def process_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]
         except OSError:
             sig = None
         docs, outcome = read_file(path, name, fmt, manifests)
-        record = FileRecord(name, sig, manifests.get(path.name), outcome, documents=len(docs),
+        record = FileRecord(name, sig, manifests.get(os.path.basename(path)), outcome, documents=len(docs),
                             outlets=[pair for doc in docs for pair in outlet_names(doc)])
         if map_now:
             map_documents(record, docs, shards, blocks)
@@ -530,7 +531,7 @@ def process_chunk(args: tuple[list[tuple[Path, str]], str | None, dict[str, str]
     return chunk
 
 
-def _chunks(files: list[tuple[Path, str]], workers: int) -> list[list[tuple[Path, str]]]:
+def _chunks(files: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
     size = max(50, min(500, len(files) // (workers * 8) or 1))
     return [files[i : i + size] for i in range(0, len(files), size)]
 
@@ -578,9 +579,10 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
         problems += [FileOutcome(n, "skipped", reason="inside kg's output folder (an output, not an input)") for _p, n in own]
     manifests: dict[str, str] = {}
     for path, _name in files:
-        if path.suffix.lower() == ".tsv":
+        if path.lower().endswith(".tsv"):
             try:
-                manifest = read_manifest(path.read_text(encoding="utf-8", errors="replace"))
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    manifest = read_manifest(fh.read())
             except OSError:
                 manifest = None
             if manifest:
@@ -608,7 +610,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
             sig = signature(path)
         except OSError:
             sig = None
-        if old is None or sig is None or old.sig != pack_signature(sig) or old.url != manifests.get(path.name):
+        if old is None or sig is None or old.sig != pack_signature(sig) or old.url != manifests.get(os.path.basename(path)):
             todo.append((path, name))
     clock.lap("find files and changes")
     pending: dict[int, dict[tuple[str, str], list[Fact] | None]] = defaultdict(dict)
@@ -638,10 +640,14 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     docs_by_file: list[tuple[str, list[Document]]] = []
     for chunk in run_tasks(process_chunk, tasks, workers, options.engine):
         for shard, data in chunk.blocks.items():
-            with open(piece_path(folder, shard, "facts"), "ab") as fh:
-                fh.write(len(data).to_bytes(8, "little") + data)
+            with open(piece_path(folder, shard, "facts"), "ab") as out:
+                out.write(len(data).to_bytes(8, "little") + data)
             dirty.add(shard)
-        new_records.extend(chunk.records)
+        if ner == "none":
+            for record in chunk.records:
+                state.add(record)
+        else:
+            new_records.extend(chunk.records)
         docs_by_file.extend(chunk.docs)
         done += len(chunk.records)
         if options.progress:
@@ -705,7 +711,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
 
 
 def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_file: list[tuple[str, list[Document]]],
-                     files: list[tuple[Path, str]], manifests: dict[str, str], options: Options, ner: str,
+                     files: list[tuple[str, str]], manifests: dict[str, str], options: Options, ner: str,
                      workdir: Path, folder: Path, shards: int, dirty: set[int], extraction: dict[str, Any]) -> int:
     """Text extraction needs the names every file gives (:func:`kg.extract.run.known_names`),
     so with an extractor the map step runs here, after reading. When those names changed,
