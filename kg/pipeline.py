@@ -32,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -284,8 +284,13 @@ class BuildResult:
         return json.loads(self.report_json())
 
     def report_json(self) -> bytes:
-        """``report.json``: counts, graph summary, and one entry per input file (as
-        ``json.dumps(..., indent=1)`` writes them; file entries are kept rendered between builds)."""
+        """``report.json`` as bytes (see :meth:`report_chunks`)."""
+        return b"".join(self.report_chunks())
+
+    def report_chunks(self) -> Iterator[bytes]:
+        """``report.json``: counts, graph summary, and one entry per input file, by name, as
+        ``json.dumps(..., indent=1)`` writes them; streamed, so a million entries never sit
+        in memory as one text."""
         head = {
             "kg_version": __version__,
             "files": self.counts(),
@@ -295,23 +300,37 @@ class BuildResult:
             "conflicts": sum(s.conflicts for s in self.summaries.values()),
             "extraction": {k: v for k, v in self.extraction.items() if k not in ("cached", "extracted")},
         }
-        problems = [(o.name, json.dumps(o.as_dict(), ensure_ascii=False, indent=1)) for o in self.problems]
-        items = sorted([(n, "\n".join("  " + line for line in t.split("\n"))) for n, t in problems]
-                       + [(n, e.outcome(n, "  ")) for n, e in self.entries])
-        text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-        rendered = ",\n".join(t for _n, t in items)
-        text += ',\n "outcomes": ' + (f"[\n{rendered}\n ]" if items else "[]") + "\n}\n"
-        return text.encode("utf-8")
+        yield (json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "outcomes": ').encode("utf-8")
+        problems = sorted((o.name, "\n".join("  " + line for line in json.dumps(
+            o.as_dict(), ensure_ascii=False, indent=1).split("\n"))) for o in self.problems)
+        items = heapq.merge(problems, ((n, e) for n, e in self.entries), key=lambda item: item[0])
+        batch: list[str] = []
+        first = True
+        for name, item in items:
+            batch.append(item if isinstance(item, str) else cast(Entry, item).outcome(name, "  "))
+            if len(batch) >= 10_000:
+                yield (("[\n" if first else ",\n") + ",\n".join(batch)).encode("utf-8")
+                batch, first = [], False
+        if batch:
+            yield (("[\n" if first else ",\n") + ",\n".join(batch)).encode("utf-8")
+            first = False
+        yield b"[]\n}\n" if first else b"\n ]\n}\n"
 
     def merges_json(self) -> Iterator[bytes]:
-        """``merges.json``: merged nodes, conflicts and notes, as ``json.dumps(indent=1)`` writes them."""
+        """``merges.json``: merged nodes, conflicts and notes, as ``json.dumps(indent=1)`` writes
+        them; shard pieces are streamed one at a time."""
         for name, kind in (("merges", "merges"), ("conflicts", "conflicts")):
-            parts = [p for p in self.pieces(kind) if p]
-            head = b"{\n" if name == "merges" else b",\n"
-            yield head + f' "{name}": '.encode() + ((b"[\n" + b",\n".join(parts) + b"\n ]") if parts else b"[]")
+            yield (b"{\n" if name == "merges" else b",\n") + f' "{name}": '.encode()
+            first = True
+            for part in self.pieces(kind):
+                if part:
+                    yield (b"[\n" if first else b",\n") + part
+                    first = False
+            yield b"[]" if first else b"\n ]"
         notes = sorted(self.notes, key=lambda n: (n["source"], n["message"]))
         text = json.dumps({"notes": notes}, ensure_ascii=False, indent=1)
         yield b",\n" + text[2:].encode("utf-8") + b"\n"
+
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[FileOutcome]]:
     """Every file under *paths*, with the name reports use (relative to the input,
@@ -638,13 +657,14 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     total = len(todo)
     tasks = [(chunk, options.format, manifests, shards, ner == "none") for chunk in _chunks(todo, max(workers, 1))]
     docs_by_file: list[tuple[str, list[Document]]] = []
-    for chunk in run_tasks(process_chunk, tasks, workers, options.engine):
+    for task, chunk in zip(tasks, run_tasks(process_chunk, tasks, workers, options.engine)):
         for shard, data in chunk.blocks.items():
             with open(piece_path(folder, shard, "facts"), "ab") as out:
                 out.write(len(data).to_bytes(8, "little") + data)
             dirty.add(shard)
         if ner == "none":
-            for record in chunk.records:
+            for (_path, name), record in zip(task[0], chunk.records):
+                record.name = name  # the string the file list already holds, not a copy
                 state.add(record)
         else:
             new_records.extend(chunk.records)
@@ -844,7 +864,7 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
                 parts = chunks(result) if chunks else iter([exporter.render(result)])
                 staged.append((out_dir / exporter.FILENAME, stage(out_dir / exporter.FILENAME, parts)))
                 clock.lap(f"write {exporter.FILENAME}")
-            staged.append((out_dir / "report.json", stage(out_dir / "report.json", iter([result.report_json()]))))
+            staged.append((out_dir / "report.json", stage(out_dir / "report.json", result.report_chunks())))
             staged.append((out_dir / "merges.json", stage(out_dir / "merges.json", result.merges_json())))
             clock.lap("write report.json and merges.json")
         except BaseException:
