@@ -1,7 +1,7 @@
 """What a build remembers in ``OUT/.kg-cache`` so the next one redoes only what changed.
 
 ``state.pickle`` holds one :class:`FileRecord` per input file (its size,
-modification time and inode, its outcome, the shards its facts went to)
+modification and change times and inode, its outcome, the shards its facts went to)
 and one summary per shard. A rebuild re-reads a file only when its
 signature changed (or its manifest url did), replaces its facts in the
 shards it touched (:mod:`kg.shards`), and settles only those shards again.
@@ -55,10 +55,12 @@ def config_key(**settings: Any) -> str:
     return code_fingerprint() + ":" + repr(sorted(settings.items()))
 
 
-def signature(path: str | Path) -> tuple[int, int, int]:
-    """``(size, mtime_ns, inode)``: a file whose signature is unchanged is not read again."""
+def signature(path: str | Path) -> tuple[int, int, int, int]:
+    """``(size, mtime_ns, ctime_ns, inode)``: a file whose signature is unchanged is not read
+    again (as git's index does). The change time cannot be set back by tools that restore
+    modification times (``cp -p``, ``rsync -t``, ``touch -d``), so new content always shows."""
     st = os.stat(path)
-    return st.st_size, st.st_mtime_ns, st.st_ino
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 @dataclass
@@ -66,7 +68,7 @@ class FileRecord:
     """One input file as a worker just read it (kept in the state as an :class:`Entry`)."""
 
     name: str
-    signature: tuple[int, int, int] | None
+    signature: tuple[int, ...] | None
     url: str | None
     outcome: Any  # kg.pipeline.FileOutcome
     documents: int = 0
@@ -85,7 +87,7 @@ class Entry(NamedTuple):
     of a million files loads in seconds. An ordinary ingested file keeps its format and
     article IRIs; any other outcome keeps its report entry as JSON text."""
 
-    sig: bytes | None  # packed (size, mtime_ns, inode)
+    sig: bytes | None  # packed (size, mtime_ns, ctime_ns, inode)
     url: str | None
     status: str
     documents: int
@@ -123,8 +125,11 @@ def pack_shards(shards: Iterable[int]) -> bytes:
     return array("H", sorted(shards)).tobytes()
 
 
-def pack_signature(sig: tuple[int, int, int] | None) -> bytes | None:
-    return None if sig is None else struct.pack("<qqq", *sig)
+SIGNATURE = struct.Struct("<qqqq")
+
+
+def pack_signature(sig: tuple[int, ...] | None) -> bytes | None:
+    return None if sig is None else SIGNATURE.pack(*sig)
 
 
 _shared: dict[Any, Any] = {}

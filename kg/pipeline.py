@@ -24,7 +24,6 @@ import json
 import os
 import pickle
 import shutil
-import struct
 import sys
 import tempfile
 import weakref
@@ -39,8 +38,8 @@ import networkx as nx
 from . import __version__
 from .errors import ReadError, UnsupportedFormat
 from .facts import NAMED_OUTLET, Fact, document_facts, outlet_names, outlet_resolution, resolve_outlets
-from .incremental import (BuildState, Entry, FileRecord, begin, config_key, load_state, pack_shards, pack_signature,
-                          save_state, signature)
+from .incremental import (SIGNATURE, BuildState, Entry, FileRecord, begin, config_key, load_state, pack_shards,
+                          pack_signature, save_state, signature)
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
@@ -534,7 +533,7 @@ def process_chunk(args: tuple[list[tuple[str, str]], str | None, dict[str, str],
     blocks: dict[int, dict[tuple[str, str], list[Fact] | None]] = {}
     for path, name in files:
         try:
-            sig: tuple[int, int, int] | None = signature(path)
+            sig: tuple[int, ...] | None = signature(path)
         except OSError:
             sig = None
         docs, outcome = read_file(path, name, fmt, manifests)
@@ -770,7 +769,7 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
                 reread += 1
             work.append((name, docs))
             state.remove(name)
-            sig = struct.unpack("<qqq", old.sig) if old.sig else None
+            sig = SIGNATURE.unpack(old.sig) if old.sig else None
             records[name] = FileRecord(name, sig, old.url, FileOutcome.from_json(old.outcome(name)),
                                        documents=old.documents, outlets=list(old.outlets),
                                        known=known_names_of(docs), shards=list(old.shards),

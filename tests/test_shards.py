@@ -5,6 +5,7 @@ up to date by differences. Shards are forced on the real corpus (large builds us
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,20 @@ def test_store_loads_in_batches_with_the_same_triples(tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert main(["build", str(CORPUS), "--out", str(out), "-q", "--ner", "none", "--exports", "ntriples"]) == 0
     assert store_triples(out) == triples_in(out / "graph.nt")
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(tmp_path, capsys):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    _feed(src, "a", "{name: Daily Planet, domain: dailyplanet.com}", "https://dailyplanet.com/a")
+    _feed(src, "b", "{name: Daily Bugle, domain: dailybugle.com}", "https://dailybugle.com/b")
+    assert main(["build", str(src), "--out", str(out), "--ner", "none"]) == 0
+    path = src / "a.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Story a", "Story z"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t leave it
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    capsys.readouterr()
+    assert main(["build", str(src), "--out", str(out), "--ner", "none"]) == 0
+    assert "re-read 1 of 2 files" in capsys.readouterr().out
+    assert '"Story z"' in (out / "graph.nt").read_text()
