@@ -70,17 +70,23 @@ def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
         seen.extend(outlet_names(doc))
     nodes = [reduce_node(iri, node_facts)
              for iri, node_facts in sorted(group(resolve_outlets(facts, outlet_resolution(seen))).items())]
+    for node in nodes:
+        entry = node.merge_entry()
+        if entry:
+            log.merged.append(entry)
+        log.conflicts.extend(node.conflicts)
+    return assemble(nodes), log
+
+
+def assemble(nodes: list[Node]) -> nx.MultiDiGraph:
+    """A graph of settled *nodes* (in IRI order): every node first, then the edges."""
     graph = nx.MultiDiGraph()
     for node in nodes:
         if node.attrs:
             graph.add_node(node.iri, **node.attrs)
     for node in nodes:
         add_node(graph, node)
-        entry = node.merge_entry()
-        if entry:
-            log.merged.append(entry)
-        log.conflicts.extend(node.conflicts)
-    return graph, log
+    return graph
 
 
 def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:

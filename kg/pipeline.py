@@ -43,7 +43,7 @@ from .incremental import (SIGNATURE, BuildState, Entry, FileRecord, begin, confi
 from .io import atomic_write, build_lock, stage
 from .model import Document
 from .readers import canonical_name, detect_format, get_reader
-from .shards import (PIECES, ShardSummary, append_block, load_facts, piece_path, piece_size, read_piece, read_top,
+from .shards import (PIECES, ShardSummary, append_block, piece_path, piece_size, read_piece, read_top,
                      read_view, reduce_shard, render_piece, settle, shard_count, split_facts)
 from .sources import as_source
 from .views import DEFAULT_MAX_NODES
@@ -162,20 +162,10 @@ class BuildResult:
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph in networkx (settled again from the shards' facts on first use)."""
         if self._graph is None:
-            from .graph import add_node
+            from .graph import assemble
 
-            graph = nx.MultiDiGraph()
-            nodes = []
-            for shard in range(self.shards):
-                facts = load_facts(self.folder, shard)
-                nodes.extend(settle((f for key in sorted(facts) for f in facts[key]), self.resolution))
-            nodes.sort(key=lambda n: n.iri)
-            for node in nodes:
-                if node.attrs:
-                    graph.add_node(node.iri, **node.attrs)
-            for node in nodes:
-                add_node(graph, node)
-            self._graph = graph
+            nodes = [node for shard in range(self.shards) for node in settle(self.folder, shard, self.resolution)]
+            self._graph = assemble(sorted(nodes, key=lambda n: n.iri))
         return self._graph
 
     @property
@@ -658,8 +648,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     docs_by_file: list[tuple[str, list[Document]]] = []
     for task, chunk in zip(tasks, run_tasks(process_chunk, tasks, workers, options.engine)):
         for shard, data in chunk.blocks.items():
-            with open(piece_path(folder, shard, "facts"), "ab") as out:
-                out.write(len(data).to_bytes(8, "little") + data)
+            append_block(folder, shard, data)
             dirty.add(shard)
         if ner == "none":
             for (_path, name), record in zip(task[0], chunk.records):
@@ -686,8 +675,7 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     moved = {k for k in set(resolution) | set(state.resolution) if resolution.get(k) != state.resolution.get(k)}
     changed = {name for _path, name in todo}
     reroute = sorted(name for name, facts in state.provisional.items()
-                     if name in changed or any(f[0] in moved or (f[2] in ("edge", "in") and f[3][0] in moved)
-                                               for f in facts))
+                     if name in changed or any(f[0] in moved for f in facts))
     for name in reroute:
         old = state.files[name]
         dirty.update(old.shards)
@@ -740,7 +728,7 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
 
     from .cache import DocumentCache
     from .extract import get_extractor
-    from .extract.run import extract_documents, texts
+    from .extract.run import extract_documents, known_names, texts
 
     cache = DocumentCache(workdir)
     for name, docs in docs_by_file:
@@ -772,7 +760,7 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
             sig = SIGNATURE.unpack(old.sig) if old.sig else None
             records[name] = FileRecord(name, sig, old.url, FileOutcome.from_json(old.outcome(name)),
                                        documents=old.documents, outlets=list(old.outlets),
-                                       known=known_names_of(docs), shards=list(old.shards),
+                                       known=known_names(docs), shards=list(old.shards),
                                        named_shards=list(old.named_shards))
             new_records.append(records[name])
         state.salt = salt
@@ -803,12 +791,6 @@ def _extract_and_map(state: BuildState, new_records: list[FileRecord], docs_by_f
         append_block(folder, shard, block)
         dirty.add(shard)
     return reread
-
-
-def known_names_of(docs: list[Document]) -> dict[str, str]:
-    from .extract.run import known_names
-
-    return known_names(docs)
 
 
 #: The named graph kg's triples go in when written as quads.

@@ -74,9 +74,10 @@ def piece_size(folder: Path, shard: int, kind: str = "facts") -> int:
         return 0
 
 
-def append_block(folder: Path, shard: int, block: dict[tuple[str, str], list[Fact] | None]) -> None:
-    """Add a block of per-file facts to a shard's facts file (made durable by the caller's state file)."""
-    data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+def append_block(folder: Path, shard: int, block: dict[tuple[str, str], list[Fact] | None] | bytes) -> None:
+    """Add a block of per-file facts (or the block already pickled, as workers send it) to a
+    shard's facts file (made durable by the caller's state file)."""
+    data = block if isinstance(block, bytes) else pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
     with open(piece_path(folder, shard, "facts"), "ab") as fh:
         fh.write(len(data).to_bytes(8, "little") + data)
 
@@ -119,10 +120,11 @@ def load_facts(folder: Path, shard: int) -> dict[tuple[str, str], list[Fact]]:
     return current
 
 
-def settle(facts: Iterable[Fact], resolution: dict[str, str]) -> list[Node]:
-    """Every node of *facts*, settled, in IRI order."""
-    return [reduce_node(iri, node_facts)
-            for iri, node_facts in sorted(group(resolve_outlets(facts, resolution)).items())]
+def settle(folder: Path, shard: int, resolution: dict[str, str]) -> list[Node]:
+    """Every node of a shard, settled from its current facts, in IRI order."""
+    facts = load_facts(folder, shard)
+    every = resolve_outlets((f for key in sorted(facts) for f in facts[key]), resolution)
+    return [reduce_node(iri, node_facts) for iri, node_facts in sorted(group(every).items())]
 
 
 @dataclass
@@ -152,8 +154,7 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     degrees and the shard's most connected nodes)."""
     from .rdf import node_lines
 
-    facts = load_facts(folder, shard)
-    nodes = settle((f for key in sorted(facts) for f in facts[key]), resolution)
+    nodes = settle(folder, shard, resolution)
     lines: set[str] = set()
     summary = ShardSummary(shard)
     merges, conflicts = [], []
@@ -179,7 +180,9 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     summary.merges, summary.conflicts = len(merges), len(conflicts)
     write_piece(folder, shard, "nt", nt)
     exports = set(exports)
-    for name, kind in (("turtle", "ttl"), ("jsonld", "jsonld")):
+    for name, kind in PIECES.items():
+        if kind == "nt":
+            continue
         piece_path(folder, shard, kind).unlink(missing_ok=True)
         if name in exports:
             render_piece(folder, shard, kind)
