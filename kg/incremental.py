@@ -143,7 +143,8 @@ def _same(value: Any) -> Any:
 def entry(record: FileRecord) -> Entry:
     """The state's form of a file record."""
     o = record.outcome
-    plain = o.status == "ingested" and o.format is not None and not o.notes and o.reason is None and o.line is None
+    plain = (o.status == "ingested" and o.format is not None and not o.notes and o.reason is None and o.line is None
+             and not o.failed_records)
     articles = tuple(o.articles) if plain else ()
     return Entry(pack_signature(record.signature), record.url, _same(o.status), record.documents,
                  _same(o.format), articles, None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),

@@ -100,6 +100,20 @@ class Mention:
 
 
 @dataclass
+class ItemFailure:
+    """One record inside a multi-record file (a feed item, an API record, a WARC
+    response) that could not be read; the rest of the file still is.
+
+    ``index`` is the record's 1-based position in the file, ``line`` its line
+    where the format has lines.
+    """
+
+    index: int
+    reason: str
+    line: int | None = None
+
+
+@dataclass
 class Document:
     """One article as read from one file (a file may hold several).
 

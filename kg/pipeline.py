@@ -41,7 +41,7 @@ from .facts import NAMED_OUTLET, Fact, document_facts, outlet_names, outlet_reso
 from .incremental import (SIGNATURE, BuildState, Entry, FileRecord, begin, config_key, load_state, pack_shards,
                           pack_signature, save_state, signature)
 from .io import atomic_write, build_lock, stage
-from .model import Document
+from .model import Document, ItemFailure
 from .readers import canonical_name, detect_format, get_reader
 from .shards import (PIECES, ShardSummary, append_block, piece_path, piece_size, read_piece, read_top,
                      read_view, reduce_shard, render_piece, settle, shard_count, split_facts)
@@ -86,13 +86,14 @@ class FileOutcome:
     line: int | None = None
     column: int | None = None
     notes: list[str] = field(default_factory=list)
+    failed_records: list[dict[str, Any]] = field(default_factory=list)  # {"record", "line", "reason"}
 
     @classmethod
     def from_json(cls, text: str) -> "FileOutcome":
         """The outcome :meth:`as_dict` wrote as JSON."""
         d = json.loads(text)
         return cls(d["file"], d["status"], d.get("format"), d.get("articles", []), d.get("reason"), d.get("line"),
-                   d.get("column"), d.get("notes", []))
+                   d.get("column"), d.get("notes", []), d.get("failed_records", []))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.name, "status": self.status}
@@ -103,6 +104,8 @@ class FileOutcome:
             out["articles"] = self.articles
         if self.notes:
             out["notes"] = self.notes
+        if self.failed_records:
+            out["failed_records"] = self.failed_records
         return out
 
 
@@ -448,7 +451,7 @@ def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
     if format_name is None:
         return [], FileOutcome(name, "skipped", reason=_skip_reason(source.text, name), notes=source.notes)
     try:
-        docs = get_reader(format_name).read(source.text, name)
+        records = get_reader(format_name).read(source.text, name)
     except ReadError as err:
         return [], FileOutcome(name, "failed", format=format_name, reason=err.message, line=err.line,
                                column=err.column, notes=source.notes)
@@ -457,13 +460,19 @@ def _read_bytes(path: Path, data: bytes, name: str, fmt: str | None,
     except Exception as err:  # a reader bug must not stop the build; it is reported with the file
         return [], FileOutcome(name, "failed", format=format_name,
                                reason=f"internal error while reading ({type(err).__name__}: {err}); please report it")
+    docs = [r for r in records if isinstance(r, Document)]
+    failed = [{"record": r.index, **({"line": r.line} if r.line else {}), "reason": r.reason}
+              for r in records if isinstance(r, ItemFailure)]
+    if failed and not docs:
+        return [], FileOutcome(name, "failed", format=format_name, notes=source.notes, failed_records=failed,
+                               reason=f"none of its {len(failed)} records could be read")
     url = manifests.get(path.name)
     if url:
         apply_manifest(docs, url)
     notes = list(source.notes)
     for doc in docs:
         notes.extend(doc.notes)
-    return docs, FileOutcome(name, "ingested", format=format_name, notes=notes)
+    return docs, FileOutcome(name, "ingested", format=format_name, notes=notes, failed_records=failed)
 
 
 def _read_chunk(args: tuple[list[tuple[str, str]], str | None, dict[str, str]]) -> list[tuple[list[Document], FileOutcome]]:

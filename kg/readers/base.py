@@ -4,9 +4,12 @@ A reader module exposes two pure functions:
 
 ``detect(text) -> bool``
     Does this text look like the module's format? Cheap; looks at the start.
-``read(text, name) -> list[Document]``
+``read(text, name) -> list[Document | ItemFailure]``
     Parse the text (from the file called *name*) into one or more documents;
-    raise :class:`~kg.errors.ReadError` with a line number when it cannot.
+    raise :class:`~kg.errors.ReadError` with a line number when the file as a
+    whole cannot be read. A file of many records (a feed, an API dump) returns
+    an :class:`~kg.model.ItemFailure` in place of each record it could not read,
+    so the report accounts for every record.
 
 >>> from kg.readers import feed
 >>> isinstance(feed, ReaderModule)
@@ -16,9 +19,10 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from ..model import Document
+from ..model import Document, ItemFailure
 
 
 @runtime_checkable
@@ -30,7 +34,7 @@ class ReaderModule(Protocol):
 
     def detect(self, text: str) -> bool: ...
 
-    def read(self, text: str, name: str) -> list[Document]: ...
+    def read(self, text: str, name: str) -> Sequence[Document | ItemFailure]: ...
 
 
 _WS = re.compile(r"\s+")
