@@ -100,6 +100,23 @@ class Mention:
 
 
 @dataclass
+class Subject:
+    """An entity or topic a source already extracted (an API's tags, keywords or
+    subjects, a page's structured data), kept with who said so.
+
+    ``type`` is ``topic``, ``organization``, ``person`` or ``place``; ``source``
+    names the extractor (``guardian-api``, ``ninjs``, ``json-ld`` …); ``iri`` is
+    the vocabulary's own IRI when it has one (an IPTC Media Topic).
+    """
+
+    name: str
+    type: str
+    source: str
+    iri: str | None = None
+    code: str | None = None
+
+
+@dataclass
 class ItemFailure:
     """One record inside a multi-record file (a feed item, an API record, a WARC
     response) that could not be read; the rest of the file still is.
@@ -157,6 +174,8 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
+    retrieved: datetime | None = None  # when a crawler fetched the page (WARC date)
 
     @property
     def label(self) -> str:
