@@ -16,7 +16,7 @@ from kg.extract import available, get_extractor
 from kg.extract.base import extract_all
 from kg.extract.run import known_names, texts
 from kg.extract.score import load_gold, score
-from kg.pipeline import collect_files, read_all
+from kg.inputs import collect_files, read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -25,7 +25,7 @@ SHARED = ROOT.parent / "shared"
 def main() -> None:
     gold = load_gold(ROOT / "tests" / "ner" / "gold.json", SHARED)
     files, _ = collect_files([SHARED / "corpus", SHARED / "seeds"])
-    docs = [d for file_docs, *_rest in read_all(files, None, {}, workers=1) for d in file_docs]
+    docs = [d for file_docs, *_rest in (read_file(p, n, None, {}) for p, n in files) for d in file_docs]
     known = known_names(docs)
     items = [(text, field) for doc in docs for text, field, _r in texts(doc)]
     print(f"{len(gold)} labelled documents; speed over {len(docs)} documents ({len(items)} texts)\n")

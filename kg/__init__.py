@@ -7,22 +7,22 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .pipeline import BuildResult
+    from .builder import BuildResult
 
 
 def build(paths: Any, **overrides: Any) -> "BuildResult":
-    """Read every file under *paths* and build the graph; see :func:`kg.pipeline.build`.
+    """Read every file under *paths* and build the graph; see :func:`kg.builder.build`.
 
-    Keyword arguments override fields of :class:`kg.pipeline.Options`.
+    Keyword arguments override fields of :class:`kg.builder.Options`.
     """
     from pathlib import Path
 
-    from .pipeline import Options, build as _build
+    from .builder import Options, build as _build
 
     if isinstance(paths, (str, Path)):
         paths = [paths]

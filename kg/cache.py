@@ -3,42 +3,56 @@
 With an extractor, a change in the names the corpus gives (which the rules
 extractor looks for) means every document's text is read again; this cache
 keeps each file's documents so that happens without parsing every file again.
-Entries live in ``OUT/.kg-cache/documents.sqlite``; an entry is replaced
-whenever its file is read again (:mod:`kg.incremental` decides when).
+Entries live in ``OUT/.kg-cache/documents.sqlite`` as plain data
+(:mod:`kg.codec`, never code); an entry is replaced whenever its file is read
+again (:mod:`kg.incremental` decides when). An entry that does not decode is
+a miss: the file is read again.
 
 >>> import tempfile, pathlib
+>>> from kg.model import Document
 >>> cache = DocumentCache(pathlib.Path(tempfile.mkdtemp()))
 >>> cache.get("a.md") is None
 True
->>> cache.put("a.md", pickle.dumps(["a document"])); cache.get("a.md")
-['a document']
+>>> cache.put("a.md", [Document(source="a.md", format="feed", title="A")]); cache.get("a.md")[0].title
+'A'
 """
 
 from __future__ import annotations
 
-import pickle
 import sqlite3
 from pathlib import Path
-from typing import Any
+
+from .codec import pack, unpack
+from .errors import CacheDamaged
+from .model import Document
 
 
 class DocumentCache:
-    """Pickled documents by file name, in SQLite."""
+    """Documents by file name, in SQLite."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "documents.sqlite"
-        self._db = sqlite3.connect(self.path, timeout=60)
-        with self._db:
-            self._db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, data BLOB)")
+        try:
+            self._db = sqlite3.connect(self.path, timeout=60)
+            with self._db:
+                self._db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, data BLOB)")
+        except sqlite3.DatabaseError as err:
+            raise CacheDamaged(f"{self.path.name}: not a document cache kg wrote ({err})") from err
 
-    def get(self, name: str) -> Any | None:
+    def get(self, name: str) -> list[Document] | None:
         row = self._db.execute("SELECT data FROM files WHERE name = ?", (name,)).fetchone()
-        return pickle.loads(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            docs = unpack(row[0], lists=True)
+        except CacheDamaged:
+            return None
+        return docs if isinstance(docs, list) and all(isinstance(d, Document) for d in docs) else None
 
-    def put(self, name: str, data: bytes) -> None:
+    def put(self, name: str, docs: list[Document]) -> None:
         with self._db:
-            self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, data))
+            self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, pack(docs)))
 
     def keep(self, names: set[str]) -> None:
         """Drop the entries of files not in *names*."""

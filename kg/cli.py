@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .errors import KGError, OutputError, UnsupportedFormat
 
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -97,53 +97,54 @@ def _date(text: str):  # type: ignore[no-untyped-def]
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _print_summary(result, out_dir: Path, written: list[Path]) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
     counts = result.counts()
-    report = result.report()
     total = sum(counts.values())
     print(f"Read {total} files: {counts['ingested']} ingested, "
           f"{counts['skipped']} skipped, {counts['failed']} failed; {result.documents} documents.")
     if result.files_read < total:
         print(f"  re-read {result.files_read} of {total} files; the rest came from the cache (unchanged content).")
-    graph = report["graph"]
-    print(f"Graph: {result.node_count} nodes, {result.edge_count} edges.")
-    print("  nodes: " + ", ".join(f"{k} {v}" for k, v in graph["nodes"].items()))
-    print("  edges: " + ", ".join(f"{k} {v}" for k, v in graph["edges"].items()))
-    extraction = report.get("extraction") or {}
+    pieces = result.pieces
+    nodes, edges = pieces.node_counts, pieces.edge_counts
+    print(f"Graph: {sum(nodes.values())} nodes, {sum(edges.values())} edges.")
+    print("  nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(nodes.items())))
+    print("  edges: " + ", ".join(f"{k} {v}" for k, v in sorted(edges.items())))
+    extraction = result.extraction
     if extraction.get("extractor", "none") != "none":
         print(f"Text: {extraction.get('mentions', 0)} mentions found by {extraction['extractor']} "
-              f"in {extraction.get('texts', 0)} texts ({result.extraction.get('cached', 0)} reused from the cache or repeats).")
-    print(f"Identity: {report['merges']} merged nodes, {report['conflicts']} conflicts (see merges.json).")
-    for outcome in result.not_ingested():
+              f"in {extraction.get('texts', 0)} texts ({extraction.get('cached', 0)} reused from the cache or repeats).")
+    merges = sum(s.merges for s in pieces.summaries.values())
+    conflicts = sum(s.conflicts for s in pieces.summaries.values())
+    print(f"Identity: {merges} merged nodes, {conflicts} conflicts (see merges.json).")
+    for outcome in result.outcomes:
         if outcome.status != "ingested":
             where = outcome.name + (f":{outcome.line}" if outcome.line else "")
             print(f"  {outcome.status}: {where}: {outcome.reason}")
-    print(f"Wrote {', '.join(p.name for p in written)} to {out_dir}/")
+    print(f"Wrote {', '.join(p.name for p in result.written)} to {out_dir}/")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .exporters import DEFAULT_EXPORTS, get_exporter
-    from .pipeline import Options, build, print_progress, write_outputs
+    from .builder import Options, build
+    from .exporters import DEFAULT_EXPORTS, canonical_export
 
-    exports = tuple(e.strip() for e in args.exports.split(",")) if args.exports else DEFAULT_EXPORTS
+    exports = tuple(e.strip() for e in args.exports.split(",") if e.strip()) if args.exports else DEFAULT_EXPORTS
+    exports = tuple(dict.fromkeys(canonical_export(e) for e in exports))
     if args.engine == "dask" and "nquads" not in exports:
         exports = (*exports, "nquads")  # sharded N-Quads for bulk loaders
-    for name in exports:
-        if name != "nquads":
-            get_exporter(name)
     if args.format:
         from .readers import canonical_name
 
         canonical_name(args.format)
     paths = args.paths or [Path("data")]
-    options = Options(out=args.out, format=args.format, exports=exports, strict=args.strict,
-                      progress=None if args.quiet else print_progress, workers=args.workers, max_nodes=args.max_nodes,
-                      ner=args.ner, spacy_model=args.spacy_model, engine=args.engine)
+    options = Options(out=args.out, format=args.format, exports=exports, store=not args.no_store,
+                      strict=args.strict, progress=None if args.quiet else print_progress, workers=args.workers,
+                      max_nodes=args.max_nodes, ner=args.ner, spacy_model=args.spacy_model, engine=args.engine)
     result = build(paths, options)
-    written = write_outputs(result, args.out, exports, store=not args.no_store)
     failed = result.counts()["failed"]
     if not args.quiet:
-        _print_summary(result, args.out, written)
+        _print_summary(result, args.out)
+    for notice in result.notices:
+        print(f"kg: warning: {notice}", file=sys.stderr)
     if args.timings:
         for step, seconds in result.timings.items():
             print(f"{seconds:8.2f} s  {step}", file=sys.stderr)
@@ -152,6 +153,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.strict:
             return EXIT_FAILED_FILES
     return EXIT_OK
+
+
+def print_progress(done: int, total: int) -> None:
+    """A one-line progress bar on stderr, for large inputs on a terminal."""
+    if total < 200 or not sys.stderr.isatty():
+        return
+    if done == total or done % max(1, total // 100) == 0:
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\rreading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

@@ -50,5 +50,14 @@ class OutputError(KGError):
     """An output could not be written (or another build holds the lock)."""
 
 
+class CacheDamaged(KGError):
+    """Something in ``OUT/.kg-cache`` is not what kg wrote (truncated, corrupted, foreign):
+    the build starts clean instead of trusting it."""
+
+
+class UsageError(KGError):
+    """A command-line argument or option is wrong (exit code 2)."""
+
+
 class QueryError(KGError):
     """A SPARQL query is malformed or names an unknown library query."""

@@ -3,9 +3,9 @@
 Node ids are the IRIs of :mod:`kg.namespaces`; every node has ``type`` and
 ``label``; every edge has a ``relation`` (also its key in the
 :class:`networkx.MultiDiGraph`, so one relation links a pair once). The
-semantics (identity, merging, conflicts) live in :mod:`kg.facts`; this
-module assembles its nodes into a graph for notebooks, tests, GraphML/GEXF
-and ``kg view``. Large builds never need it whole (:mod:`kg.shards`).
+semantics (identity, merging, conflicts) live in :mod:`kg.facts`; this module
+assembles settled nodes into a graph for notebooks, tests and ``kg view``.
+Large builds never need it whole: outputs stream from the shards.
 
 >>> from kg.model import Document, Related
 >>> a = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
@@ -20,15 +20,16 @@ and ``kg view``. Large builds never need it whole (:mod:`kg.shards`).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from .facts import Node, document_facts, group, outlet_names, outlet_resolution, reduce_node, resolve_outlets
+from .facts.map import document_facts, outlet_names
+from .facts.reduce import Node, group, outlet_resolution, reduce_node, resolve_outlets
 from .model import Document
+from .pieces import GraphPieces
 
 
 @dataclass
@@ -41,24 +42,9 @@ class MergeLog:
     notes: list[dict[str, str]] = field(default_factory=list)
     documents: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def merges(self, graph: Any = None) -> list[dict[str, Any]]:
-        """Every node reached through more than one surface form or url, by IRI."""
-        return self.merged
-
-
-def add_node(graph: nx.MultiDiGraph, node: Node) -> None:
-    """Put one settled node (and its out-edges) into *graph*."""
-    if node.mention is not None:
-        graph.graph.setdefault("mentions", {})[node.iri] = node.mention
-    if not node.attrs:
-        return
-    graph.add_node(node.iri, **node.attrs)
-    for target, key, relation in node.edges:
-        graph.add_edge(node.iri, target, key=key, relation=relation)
-
 
 def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
-    """Build the graph of *docs*; same documents (in any order) give the same graph."""
+    """Build the graph of *docs* in memory; the same documents (in any order) give the same graph."""
     log = MergeLog()
     facts = []
     seen = []
@@ -75,22 +61,24 @@ def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
         if entry:
             log.merged.append(entry)
         log.conflicts.extend(node.conflicts)
-    return assemble(nodes), log
+    return assemble_nodes(nodes), log
 
 
-def assemble(nodes: list[Node]) -> nx.MultiDiGraph:
-    """A graph of settled *nodes* (in IRI order): every node first, then the edges."""
+def assemble_nodes(nodes: Iterable[Node]) -> nx.MultiDiGraph:
+    """A graph of settled *nodes*: every node (in the order given), then every edge."""
     graph = nx.MultiDiGraph()
+    edges: list[tuple[str, str, str, str]] = []
     for node in nodes:
+        if node.mention is not None:
+            graph.graph.setdefault("mentions", {})[node.iri] = node.mention
         if node.attrs:
             graph.add_node(node.iri, **node.attrs)
-    for node in nodes:
-        add_node(graph, node)
+            edges.extend((node.iri, target, key, relation) for target, key, relation in node.edges)
+    for source, target, key, relation in edges:
+        graph.add_edge(source, target, key=key, relation=relation)
     return graph
 
 
-def summary(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
-    """Counts of nodes by type and edges by relation."""
-    nodes = Counter(d["type"] for _, d in graph.nodes(data=True))
-    edges = Counter(d["relation"] for _, _, d in graph.edges(data=True))
-    return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+def assemble(pieces: GraphPieces) -> nx.MultiDiGraph:
+    """The settled graph on disk, whole, in networkx (nodes in IRI order)."""
+    return assemble_nodes(sorted(pieces.nodes(), key=lambda n: n.iri))

@@ -1,14 +1,17 @@
 """What a build remembers in ``OUT/.kg-cache`` so the next one redoes only what changed.
 
-``state.pickle`` holds one :class:`FileRecord` per input file (its size,
-modification and change times and inode, its outcome, the shards its facts went to)
-and one summary per shard. A rebuild re-reads a file only when its
-signature changed (or its manifest url did), replaces its facts in the
-shards it touched (:mod:`kg.shards`), and settles only those shards again.
+``state.sqlite`` holds one :class:`Entry` per input file (its size,
+modification and change times and inode, its outcome, the shards its facts
+went to) and one summary per shard. A rebuild re-reads a file only when its
+signature changed (or its manifest url did), replaces its facts in the shards
+it touched (:mod:`kg.facts.shuffle`), and settles only those shards again.
+Only the rows of files that changed are written back.
 
-The state is valid only for the same code and settings (:func:`config_key`);
+The state is plain data (SQLite rows of MessagePack, :mod:`kg.codec`), never
+code. It is valid only for the same code and settings (:func:`config_key`);
 a build that stops half-way leaves a marker, and the next build then starts
-clean, so an interrupted build can never leave a stale cache behind.
+clean; a state file that is not what kg wrote raises
+:class:`~kg.errors.CacheDamaged`, and the build starts clean, saying so.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -21,22 +24,27 @@ clean, so an interrupted build can never leave a stale cache behind.
 from __future__ import annotations
 
 import hashlib
-import json
+import os
+import shutil
+import sqlite3
 import struct
 from array import array
-from collections.abc import Iterable
-import os
-import pickle
-import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__
+from .codec import pack, unpack
+from .errors import CacheDamaged
+from .facts.records import Fact
+from .facts.shuffle import decode_facts, encode_facts
+from .model import FileOutcome
+from .pieces import ShardSummary
+from .version import __version__
 
-STATE = "state.pickle"
+STATE = "state.sqlite"
 UNFINISHED = "build-in-progress"
 
 
@@ -63,6 +71,17 @@ def signature(path: str | Path) -> tuple[int, int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+SIGNATURE = struct.Struct("<qqqq")
+
+
+def pack_signature(sig: tuple[int, ...] | None) -> bytes | None:
+    return None if sig is None else SIGNATURE.pack(*sig)
+
+
+def pack_shards(shards: Iterable[int]) -> bytes:
+    return array("H", sorted(shards)).tobytes()
+
+
 @dataclass
 class FileRecord:
     """One input file as a worker just read it (kept in the state as an :class:`Entry`)."""
@@ -70,22 +89,22 @@ class FileRecord:
     name: str
     signature: tuple[int, ...] | None
     url: str | None
-    outcome: Any  # kg.pipeline.FileOutcome
+    outcome: FileOutcome
     documents: int = 0
     notes: list[dict[str, str]] = field(default_factory=list)  # for merges.json
     outlets: list[tuple[str, str]] = field(default_factory=list)  # (name key, domain)
     known: dict[str, str] = field(default_factory=dict)  # names for text extraction
     shards: list[int] = field(default_factory=list)
-    provisional: list[Any] = field(default_factory=list)  # facts about name-only outlets
+    provisional: list[Fact] = field(default_factory=list)  # facts about outlets known by name
     named_shards: list[int] = field(default_factory=list)
     texts: int = 0  # texts given to the extractor
     mentions: int = 0  # mentions it found
 
 
 class Entry(NamedTuple):
-    """What the state keeps of one file: a few hundred bytes of plain values, so the state
-    of a million files loads in seconds. An ordinary ingested file keeps its format and
-    article IRIs; any other outcome keeps its report entry as JSON text."""
+    """What the state keeps of one file: a few hundred bytes of plain values. An ordinary
+    ingested file keeps its format and article IRIs; any other outcome keeps its report
+    entry as JSON text."""
 
     sig: bytes | None  # packed (size, mtime_ns, ctime_ns, inode)
     url: str | None
@@ -109,45 +128,31 @@ class Entry(NamedTuple):
     def named_shards(self) -> tuple[int, ...]:
         return tuple(array("H", self.named_bytes))
 
-    def outcome(self, name: str, indent: str = "") -> str:
-        """The file's report entry, as ``json.dumps(..., indent=1)`` writes it (each line
-        after *indent*, for nesting)."""
+    def outcome(self, name: str) -> FileOutcome:
+        """The file's outcome again."""
         if self.other is not None:
-            return "\n".join(indent + line for line in self.other.split("\n")) if indent else self.other
-        i = indent
-        articles = "".join(f"\n{i}  {json.dumps(a, ensure_ascii=False)}," for a in self.articles)[:-1]
-        return (f'{i}{{\n{i} "file": {json.dumps(name, ensure_ascii=False)},\n{i} "status": "ingested",\n{i} "format": '
-                f'{json.dumps(self.format, ensure_ascii=False)}'
-                + (f',\n{i} "articles": [{articles}\n{i} ]' if articles else "") + f"\n{i}}}")
-
-
-def pack_shards(shards: Iterable[int]) -> bytes:
-    return array("H", sorted(shards)).tobytes()
-
-
-SIGNATURE = struct.Struct("<qqqq")
-
-
-def pack_signature(sig: tuple[int, ...] | None) -> bytes | None:
-    return None if sig is None else SIGNATURE.pack(*sig)
+            return FileOutcome.from_json(self.other)
+        return FileOutcome(name, self.status, self.format, list(self.articles))
 
 
 _shared: dict[Any, Any] = {}
 
 
 def _same(value: Any) -> Any:
-    """One object for equal small values (outlet pairs, formats): less memory, smaller state."""
+    """One object for equal small values (outlet pairs, formats): less memory."""
     return _shared.setdefault(value, value)
 
 
 def entry(record: FileRecord) -> Entry:
     """The state's form of a file record."""
+    import json
+
     o = record.outcome
     plain = (o.status == "ingested" and o.format is not None and not o.notes and o.reason is None and o.line is None
              and not o.failed_records)
-    articles = tuple(o.articles) if plain else ()
     return Entry(pack_signature(record.signature), record.url, _same(o.status), record.documents,
-                 _same(o.format), articles, None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),
+                 _same(o.format), tuple(o.articles) if plain else (),
+                 None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),
                  pack_shards(record.shards), pack_shards(record.named_shards),
                  tuple((n["source"], n["message"]) for n in record.notes),
                  tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions)
@@ -155,18 +160,19 @@ def entry(record: FileRecord) -> Entry:
 
 @dataclass
 class BuildState:
-    """Everything :mod:`kg.incremental` keeps between builds."""
+    """Everything :mod:`kg.incremental` keeps between builds (loaded whole; written by change)."""
 
     config: str
     files: dict[str, Entry] = field(default_factory=dict)
-    summaries: dict[int, Any] = field(default_factory=dict)  # shard → kg.shards.ShardSummary
-    outlets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, domain) → files
-    provisional: dict[str, list[Any]] = field(default_factory=dict)  # file → facts about name-only outlets
+    summaries: dict[int, ShardSummary] = field(default_factory=dict)
+    provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → facts about outlets known by name
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
     resolution: dict[str, str] = field(default_factory=dict)
     salt: str = ""
     extraction: dict[str, Any] = field(default_factory=dict)
     store: dict[str, Any] = field(default_factory=dict)  # folder and shard digests it holds
+    outlets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, domain) → files; derived
+    changed: set[str] = field(default_factory=set)  # files to write back
 
     def remove(self, name: str) -> Entry | None:
         """Forget a file; return what was kept of it."""
@@ -177,6 +183,7 @@ class BuildState:
                 del self.outlets[pair]
         self.provisional.pop(name, None)
         self.known.pop(name, None)
+        self.changed.add(name)
         return old
 
     def add(self, record: FileRecord) -> None:
@@ -187,28 +194,56 @@ class BuildState:
             self.provisional[record.name] = record.provisional
         if record.known:
             self.known[record.name] = record.known
+        self.changed.add(record.name)
+
+
+_META = ("config", "summaries", "resolution", "salt", "extraction", "store")
+
+
+def _connect(folder: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(folder / STATE, timeout=60)
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, entry BLOB NOT NULL, "
+               "provisional BLOB, known BLOB)")
+    return db
 
 
 def load_state(folder: Path, config: str) -> BuildState:
     """The previous build's state, or a fresh one (and an emptied shard folder) when the
-    settings or code changed or the previous build did not finish."""
-    path = folder / STATE
+    settings or code changed or the previous build did not finish; raises
+    :class:`~kg.errors.CacheDamaged` when the state is not what kg wrote."""
     fresh = BuildState(config)
-    if (folder / UNFINISHED).exists() or not path.is_file():
-        _reset(folder)
+    if (folder / UNFINISHED).exists() or not (folder / STATE).is_file():
+        reset(folder)
         return fresh
     try:
-        state = pickle.loads(path.read_bytes())
-    except Exception:  # an unreadable cache is only a slower build
-        _reset(folder)
-        return fresh
-    if not isinstance(state, BuildState) or state.config != config:
-        _reset(folder)
-        return fresh
+        db = _connect(folder)
+        try:
+            meta = {key: unpack(value, lists=True) for key, value in db.execute("SELECT key, value FROM meta")}
+            if meta.get("config") != config:
+                db.close()
+                reset(folder)
+                return fresh
+            state = BuildState(config, resolution=meta["resolution"], salt=meta["salt"],
+                               extraction=meta["extraction"], store=meta["store"],
+                               summaries={s[0]: ShardSummary.from_plain(s) for s in meta["summaries"]})
+            for name, data, provisional, known in db.execute("SELECT name, entry, provisional, known FROM files"):
+                old = Entry(*unpack(data))
+                state.files[name] = old
+                state.outlets.update(old.outlets)
+                if provisional is not None:
+                    state.provisional[name] = decode_facts(name, unpack(provisional))
+                if known is not None:
+                    state.known[name] = unpack(known, lists=True)
+        finally:
+            db.close()
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as err:
+        raise CacheDamaged(f"{STATE}: not a build state kg wrote ({err})") from err
     return state
 
 
-def _reset(folder: Path) -> None:
+def reset(folder: Path) -> None:
+    """Forget everything the cache holds about earlier builds (shards and state)."""
     shutil.rmtree(folder / "shards", ignore_errors=True)
     (folder / STATE).unlink(missing_ok=True)
 
@@ -220,9 +255,23 @@ def begin(folder: Path) -> None:
 
 
 def save_state(folder: Path, state: BuildState) -> None:
-    """Write the state atomically and clear the in-progress marker."""
+    """Write the files that changed and the build's summaries in one transaction, then
+    clear the in-progress marker."""
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / (STATE + ".tmp")
-    tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, folder / STATE)
+    meta = {"config": state.config, "summaries": [s.as_plain() for _k, s in sorted(state.summaries.items())],
+            "resolution": state.resolution, "salt": state.salt, "extraction": state.extraction, "store": state.store}
+    db = _connect(folder)
+    try:
+        with db:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", ((k, pack(meta[k])) for k in _META))
+            gone = [(name,) for name in state.changed if name not in state.files]
+            db.executemany("DELETE FROM files WHERE name = ?", gone)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (
+                (name, pack(state.files[name]),
+                 pack(encode_facts(state.provisional[name])) if name in state.provisional else None,
+                 pack(state.known[name]) if name in state.known else None)
+                for name in sorted(state.changed) if name in state.files))
+    finally:
+        db.close()
+    state.changed.clear()
     (folder / UNFINISHED).unlink(missing_ok=True)

@@ -1,21 +1,26 @@
-"""Writing outputs safely: atomic replacement and one build per output folder.
+"""Writing safely: atomic replacement, one build per output folder, checksummed cache
+files, and JSON written as ``json.dumps(indent=1)`` writes it, piece by piece.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> atomic_write(d / "a.txt", b"hello")
 >>> (d / "a.txt").read_bytes()
 b'hello'
+>>> write_checked(d / "piece", b"data"); read_checked(d / "piece")
+b'data'
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import CacheDamaged, OutputError
 
 LOCK_NAME = ".kg-build.lock"
 
@@ -72,3 +77,81 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+#: Every cache file kg writes starts with this, then the length and CRC-32 of its data.
+MAGIC = b"kg\x01"
+_HEAD = len(MAGIC) + 12
+
+
+def frame(data: bytes) -> bytes:
+    """*data* with a header that lets a reader tell it is whole: magic, length, CRC-32."""
+    return MAGIC + len(data).to_bytes(8, "little") + zlib.crc32(data).to_bytes(4, "little") + data
+
+
+def unframe(buffer: bytes, where: str, offset: int = 0) -> tuple[bytes, int]:
+    """The data of the frame at *offset* in *buffer* and the offset after it;
+    :class:`~kg.errors.CacheDamaged` when it is cut short, corrupted or not kg's."""
+    head = buffer[offset : offset + _HEAD]
+    if len(head) < _HEAD or not head.startswith(MAGIC):
+        raise CacheDamaged(f"{where}: not a kg cache file or cut short at byte {offset}")
+    size = int.from_bytes(head[3:11], "little")
+    end = offset + _HEAD + size
+    data = buffer[offset + _HEAD : end]
+    if len(data) < size or zlib.crc32(data) != int.from_bytes(head[11:15], "little"):
+        raise CacheDamaged(f"{where}: damaged at byte {offset} (length or checksum does not match)")
+    return data, end
+
+
+def write_checked(path: Path, data: bytes) -> None:
+    """Replace a cache file with framed *data* (write beside, then rename; not fsynced:
+    a cache file that did not reach the disk whole is caught by its checksum)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(frame(data))
+    os.replace(tmp, path)
+
+
+def append_checked(path: Path, data: bytes) -> None:
+    """Append one framed block to a cache file."""
+    with open(path, "ab") as fh:
+        fh.write(frame(data))
+
+
+def read_checked(path: Path) -> bytes:
+    """The data of a file :func:`write_checked` wrote, verified."""
+    try:
+        buffer = path.read_bytes()
+    except FileNotFoundError as err:
+        raise CacheDamaged(f"{path.name}: missing from the cache") from err
+    data, end = unframe(buffer, path.name)
+    if end != len(buffer):
+        raise CacheDamaged(f"{path.name}: unexpected bytes after its data")
+    return data
+
+
+def read_blocks(path: Path) -> Iterator[bytes]:
+    """Every block :func:`append_checked` added to *path*, oldest first, verified."""
+    try:
+        buffer = path.read_bytes()
+    except FileNotFoundError:
+        return
+    offset = 0
+    while offset < len(buffer):
+        data, offset = unframe(buffer, path.name, offset)
+        yield data
+
+
+def nested_json(value: object, level: int) -> str:
+    """*value* as ``json.dumps(..., indent=1)`` writes it *level* levels deep, so pieces
+    written apart join into one file that reads as if written at once.
+
+    >>> print(nested_json({"a": [1]}, 1))
+     {
+      "a": [
+       1
+      ]
+     }
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    pad = " " * level
+    return "\n".join(pad + line for line in text.split("\n")) if level else text

@@ -12,6 +12,7 @@ merging happen later, in :mod:`kg.identity` and :mod:`kg.graph`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -186,3 +187,43 @@ class Document:
         words = text.split()
         short = " ".join(words[:12])
         return short + ("…" if len(words) > 12 else "") if short else self.source
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input file: ``ingested`` (with the articles it gave),
+    ``skipped`` or ``failed`` (with the reason, and line and column where known).
+
+    >>> FileOutcome("a.md", "failed", reason="bad YAML", line=3).as_dict()
+    {'file': 'a.md', 'status': 'failed', 'reason': 'bad YAML', 'line': 3}
+    """
+
+    name: str
+    status: str  # "ingested", "skipped" or "failed"
+    format: str | None = None
+    articles: list[str] = field(default_factory=list)
+    reason: str | None = None
+    line: int | None = None
+    column: int | None = None
+    notes: list[str] = field(default_factory=list)
+    failed_records: list[dict[str, Any]] = field(default_factory=list)  # {"record", "line", "reason"}
+
+    @classmethod
+    def from_json(cls, text: str) -> "FileOutcome":
+        """The outcome :meth:`as_dict` wrote as JSON."""
+        d = json.loads(text)
+        return cls(d["file"], d["status"], d.get("format"), d.get("articles", []), d.get("reason"), d.get("line"),
+                   d.get("column"), d.get("notes", []), d.get("failed_records", []))
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.name, "status": self.status}
+        for key in ("format", "reason", "line", "column"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.articles:
+            out["articles"] = self.articles
+        if self.notes:
+            out["notes"] = self.notes
+        if self.failed_records:
+            out["failed_records"] = self.failed_records
+        return out

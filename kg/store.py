@@ -99,19 +99,21 @@ def _swap(out_dir: Path, partial: Path, target: Path) -> Path:
     return link
 
 
-def update_store(out_dir: Path, result: Any) -> Path:
-    """Bring ``store/`` up to date with a build: when it holds the previous build, copy it
-    (a RocksDB checkpoint: hard links) and apply only the triples removed and added in the
-    shards that changed, in one transaction; otherwise load everything in bulk. Either
-    way the new store is swapped in atomically."""
-    import pyoxigraph as ox
+def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+    """Bring ``store/`` up to date with a build's settled shards (:class:`kg.pieces.GraphPieces`).
 
-    from .shards import read_piece
+    *recorded* is what the previous build said the store holds (its folder and
+    each shard's N-Triples digest). When the store is still that one, it is copied
+    (a RocksDB checkpoint: hard links) and only the triples removed and added in
+    the shards that changed are applied, in one transaction; otherwise everything
+    is loaded in bulk. Either way the new store is swapped in atomically. Returns
+    the link and the new record."""
+    from .errors import CacheDamaged
+    from .pieces import piece_path
 
-    current = {s: result.summaries[s].digest for s in range(result.shards)}
+    current = {s: pieces.summaries[s].digest for s in range(pieces.shards)}
     name = hashlib.sha256(repr(sorted(current.items())).encode()).hexdigest()[:16]
     link = out_dir / STORE_LINK
-    recorded = result.state.store if result.state is not None else {}
     held = recorded.get("folder")
     changes: list[tuple[bytes, bytes]] | None = None
     if held and link.is_symlink() and os.readlink(link) == held and (out_dir / held).is_dir():
@@ -120,35 +122,45 @@ def update_store(out_dir: Path, result: Any) -> Path:
             old = recorded["digests"].get(shard)
             if old == digest:
                 continue
-            prev = read_piece(result.folder, shard, "nt-prev")
+            try:
+                from .io import read_checked
+
+                prev = read_checked(piece_path(pieces.folder, shard, "nt-prev"))
+            except CacheDamaged:
+                prev = b""
             if old is None or hashlib.sha256(prev).hexdigest() != old:
                 changes = None
                 break
-            changes.append((prev, read_piece(result.folder, shard, "nt")))
+            changes.append((prev, pieces.chunk(shard, "nt")))
     target = out_dir / f".store-{name}"
     if changes is None:
-        write_store(out_dir, result.pieces("nt"), name)
+        write_store(out_dir, pieces.chunks("nt"), name)
     elif changes and held and target.name != held:
-        partial = _fresh(out_dir / f".store-{name}.partial")
-        old_store = ox.Store.read_only(str((out_dir / held).resolve()))
-        old_store.backup(str(partial))
-        del old_store
-        store = ox.Store(str(partial))
-        removed: set[bytes] = set()
-        added: set[bytes] = set()
-        for prev, new in changes:
-            before, after = set(prev.splitlines()), set(new.splitlines())
-            removed |= before - after
-            added |= after - before
-        update = ("DELETE DATA {\n" + b"\n".join(sorted(removed)).decode("utf-8") + "\n};\nINSERT DATA {\n"
-                  + b"\n".join(sorted(added)).decode("utf-8") + "\n}")
-        store.update(update)
-        store.flush()
-        del store
-        _swap(out_dir, partial, target)
-    if result.state is not None:
-        result.state.store = {"folder": target.name, "digests": current}
-    return link
+        _patch(out_dir / held, out_dir / f".store-{name}.partial", changes)
+        _swap(out_dir, out_dir / f".store-{name}.partial", target)
+    return link, {"folder": target.name, "digests": current}
+
+
+def _patch(held: Path, partial: Path, changes: list[tuple[bytes, bytes]]) -> None:
+    """A copy of the store in *held* with each shard's removed triples deleted and new ones inserted."""
+    import pyoxigraph as ox
+
+    _fresh(partial)
+    old_store = ox.Store.read_only(str(held.resolve()))
+    old_store.backup(str(partial))
+    del old_store
+    store = ox.Store(str(partial))
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    for prev, new in changes:
+        before, after = set(prev.splitlines()), set(new.splitlines())
+        removed |= before - after
+        added |= after - before
+    update = ("DELETE DATA {\n" + b"\n".join(sorted(removed)).decode("utf-8") + "\n};\nINSERT DATA {\n"
+              + b"\n".join(sorted(added)).decode("utf-8") + "\n}")
+    store.update(update)
+    store.flush()
+    del store
 
 
 def open_store(path: Path) -> Any:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.pipeline import BuildResult, write_outputs
+from kg.builder import BuildResult, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -12,7 +12,7 @@ from kg.cli import main
 from kg.extract import available, get_extractor, spacy_installed
 from kg.extract.run import known_names
 from kg.extract.score import load_gold, score
-from kg.pipeline import collect_files, read_all
+from kg.inputs import collect_files, read_file
 
 from .conftest import CORPUS, SEEDS, SHARED, find_article, need_shared, neighbours
 
@@ -51,7 +51,7 @@ def test_related_excerpt_entities_attach_to_the_related_article(seeds_ner):
 
 
 def test_evidence_offsets_point_at_the_text(seeds_ner, tmp_path):
-    from kg.pipeline import write_outputs
+    from kg.builder import write_outputs
     from kg.store import open_store
     from kg.query import run
 
@@ -99,7 +99,7 @@ def gold():
 @pytest.fixture(scope="module")
 def corpus_known():
     files, _ = collect_files([CORPUS, SEEDS])
-    return known_names([d for docs, *_rest in read_all(files, None, {}, workers=1) for d in docs])
+    return known_names([d for docs, *_rest in (read_file(p, n, None, {}) for p, n in files) for d in docs])
 
 
 def test_gold_covers_sixty_documents_of_every_format(gold):

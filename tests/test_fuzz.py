@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 import kg
-from kg.pipeline import write_outputs
+from kg.builder import write_outputs
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "40"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("KG_FUZZ_RANDOM"),

@@ -17,7 +17,8 @@ from rdflib import Graph
 
 import kg
 from kg.cli import main
-from kg.pipeline import collect_files, read_all, write_outputs
+from kg.builder import write_outputs
+from kg.inputs import collect_files, read_file
 
 from .conftest import CORPUS, SEEDS, need_shared
 
@@ -122,7 +123,7 @@ def test_file_vanishing_mid_build(tmp_path):
     (tmp_path / "b.md").write_text(feed(url="https://x.org/b"))
     files, _ = collect_files([tmp_path])
     (tmp_path / "b.md").unlink()
-    outcomes = [outcome for _docs, outcome, *_rest in read_all(files, None, {})]
+    outcomes = [outcome for _docs, outcome, *_rest in (read_file(p, n, None, {}) for p, n in files)]
     assert [o.status for o in outcomes] == ["ingested", "failed"]
     assert "cannot read file" in outcomes[1].reason
 

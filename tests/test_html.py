@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.pipeline import write_outputs
+from kg.builder import write_outputs
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

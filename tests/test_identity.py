@@ -46,7 +46,7 @@ def test_outlet_names_merge_by_domain_with_preferred_label():
     (outlet,) = [d for _, d in g.nodes(data=True) if d["type"] == "outlet"]
     assert outlet["label"] == "The New York Times"
     assert outlet["alt_names"] == ["New York Times"]
-    assert any(m["type"] == "outlet" for m in log.merges(g))
+    assert any(m["type"] == "outlet" for m in log.merged)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,14 @@
 """GraphML for Gephi, Cytoscape and yEd: node type and label as attributes.
 
->>> NAME, FILENAME
-('graphml', 'graph.graphml')
+>>> FILENAME
+'graph.graphml'
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from . import Export, Files
 
 NAME = "graphml"
 FILENAME = "graph.graphml"
@@ -29,8 +31,14 @@ def flat_graph(graph: Any) -> Any:
     return flat
 
 
-def render(result: Any) -> bytes:
-    """The result's graph as GraphML."""
+def render(graph: Any) -> bytes:
+    """A networkx graph as GraphML."""
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(flat_graph(result.graph), prettyprint=True)).encode("utf-8") + b"\n"
+    return "\n".join(nx.generate_graphml(flat_graph(graph), prettyprint=True)).encode("utf-8") + b"\n"
+
+
+def files(export: Export) -> Files:
+    from ..graph import assemble
+
+    yield FILENAME, [render(assemble(export.pieces))]

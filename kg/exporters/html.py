@@ -23,6 +23,8 @@ from typing import Any
 
 import networkx as nx
 
+from . import Export, Files
+
 NAME = "html"
 FILENAME = "graph.html"
 
@@ -175,25 +177,28 @@ def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
 
 def cached_layout(graph: nx.Graph, folder: Path | None) -> dict[Any, tuple[float, float]]:
     """:func:`layout`, remembered in *folder* for the last graph shape it was asked for:
-    a rebuild that changes labels or dates but no node or edge reuses the positions."""
+    a rebuild that changes labels or dates but no node or edge reuses the positions.
+    Kept as plain data with a checksum; a damaged one is only slower."""
     import hashlib
-    import pickle
+
+    from ..codec import pack, unpack
+    from ..errors import CacheDamaged
+    from ..io import read_checked, write_checked
 
     if folder is None:
         return layout(graph)
     digest = hashlib.sha256(repr((list(graph.nodes), sorted((u, v) for u, v in graph.edges()))).encode("utf-8"))
     key = digest.hexdigest()
-    path = folder / "layout.pickle"
-    try:
-        saved_key, saved = pickle.loads(path.read_bytes())
-        if saved_key == key:
-            return dict(saved)
-    except (OSError, ValueError, pickle.UnpicklingError, EOFError, TypeError):
-        pass
+    path = folder / "layout.bin"
+    if path.is_file():
+        try:
+            saved_key, saved = unpack(read_checked(path), lists=True)
+            if saved_key == key:
+                return {node: (x, y) for node, (x, y) in saved.items()}
+        except (CacheDamaged, TypeError, ValueError):
+            pass
     pos = layout(graph)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(pickle.dumps((key, pos), protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)
+    write_checked(path, pack([key, {node: [float(x), float(y)] for node, (x, y) in pos.items()}]))
     return pos
 
 
@@ -269,14 +274,12 @@ def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: st
     return page.encode("utf-8")
 
 
-def render(result: Any) -> bytes:
-    """The page for a build result's graph, cut to the most connected nodes when it is
-    too large for a node-link page (``result.max_nodes``)."""
-    from ..views import DEFAULT_MAX_NODES
+def files(export: Export) -> Files:
+    """The page for the settled graph, cut to the most connected nodes when it is too
+    large for a node-link page (``export.max_nodes``)."""
+    from ..pageview import page_graph
 
-    limit = getattr(result, "max_nodes", None) or DEFAULT_MAX_NODES
-    graph, note = result.view(limit)
+    graph, note = page_graph(export.pieces, export.max_nodes, export.cache)
     if note:
         note += " Use 'kg view --focus NAME' or --max-nodes for other slices."
-    return render_page(graph, title=getattr(result, "title", "kg news graph"), notice=note,
-                       cache=getattr(result, "workdir", None))
+    yield FILENAME, [render_page(graph, title=export.title, notice=note, cache=export.cache)]

@@ -1,23 +1,17 @@
-"""N-Triples, one triple per line, lines sorted so the file is byte-stable.
+"""N-Triples, one triple per line, each shard's lines sorted, so the file is byte-stable
+(one shard below 2,000 input files: fully sorted).
 
->>> NAME, FILENAME
-('ntriples', 'graph.nt')
+>>> FILENAME
+'graph.nt'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from . import Export, Files
 
 NAME = "ntriples"
 FILENAME = "graph.nt"
 
 
-def chunks(result: Any) -> Iterator[bytes]:
-    """N-Triples of the result's graph: each shard's lines, sorted."""
-    yield from result.pieces("nt")
-
-
-def render(result: Any) -> bytes:
-    """:func:`chunks`, joined."""
-    return b"".join(chunks(result))
+def files(export: Export) -> Files:
+    yield FILENAME, export.pieces.chunks("nt")

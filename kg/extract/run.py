@@ -88,8 +88,6 @@ class Cache:
         atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
-#: Below this many texts, extraction runs in one process.
-PARALLEL_FROM = 400
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
@@ -100,20 +98,18 @@ def _extract_chunk(items: list[tuple[str, str]]) -> list[list[Mention]]:
 
 def extract_parallel(extractor: Extractor, items: list[tuple[str, str]], workers: int | None = None) -> list[list[Mention]]:
     """:func:`extract_all` spread over processes (forked, so a loaded model is shared)."""
-    import multiprocessing
-    import os
     import sys
 
+    from ..engines import chunked, run_tasks, workers_for
+
     global _WORKER_EXTRACTOR
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(items) < PARALLEL_FROM or not sys.platform.startswith("linux"):
+    count = workers_for(len(items), workers)
+    if count <= 1 or not sys.platform.startswith("linux"):
         return extract_all(extractor, items)
-    size = max(50, len(items) // (workers * 4))
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     _WORKER_EXTRACTOR = extractor
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [m for part in pool.map(_extract_chunk, chunks) for m in part]
+        parts = run_tasks(_extract_chunk, chunked(items, count, smallest=50, largest=len(items)), count)
+        return [m for part in parts for m in part]
     finally:
         _WORKER_EXTRACTOR = None
 

@@ -23,6 +23,7 @@ import re
 
 from ..errors import ReadError
 from ..model import QA, BiasScore, Document, Provider, SDGRelevance
+from ..namespaces import SDG_NAMES
 from .base import clean, non_empty_lines
 
 NAME = "analysis"
@@ -32,25 +33,6 @@ BIAS_HEADING = "Cognitive Concepts"
 SDG_HEADING = "Sustainable Development Goals"
 
 #: The 17 goals by number, as the UN names them.
-SDG_NAMES = {
-    1: "No Poverty",
-    2: "Zero Hunger",
-    3: "Good Health and Well-being",
-    4: "Quality Education",
-    5: "Gender Equality",
-    6: "Clean Water and Sanitation",
-    7: "Affordable and Clean Energy",
-    8: "Decent Work and Economic Growth",
-    9: "Industry, Innovation and Infrastructure",
-    10: "Reduced Inequalities",
-    11: "Sustainable Cities and Communities",
-    12: "Responsible Consumption and Production",
-    13: "Climate Action",
-    14: "Life Below Water",
-    15: "Life on Land",
-    16: "Peace, Justice and Strong Institutions",
-    17: "Partnerships for the Goals",
-}
 
 #: Words that stay whole although they contain a lower→upper change.
 CAMEL_WORDS = (

@@ -1,4 +1,4 @@
-"""Map the networkx graph to RDF: schema.org first, kg's own terms where it has none.
+"""Settled nodes → RDF triples: schema.org first, kg's own terms where it has none.
 
 Every class and property used here is declared in ``ontology/kg.ttl``; a
 test checks that. Literals are typed (``xsd:dateTime``, ``xsd:integer``,
@@ -6,10 +6,8 @@ test checks that. Literals are typed (``xsd:dateTime``, ``xsd:integer``,
 literals, so a malformed url can never break the graph's syntax, and only
 canonical urls become IRIs.
 
->>> import networkx as nx
->>> g = nx.MultiDiGraph()
->>> g.add_node("https://w3id.org/newskg/id/topic/ai", type="topic", label="AI")
->>> for line in ntriples_lines(g): print(line)
+>>> from kg.facts.reduce import Node
+>>> for line in sorted(node_lines(Node("https://w3id.org/newskg/id/topic/ai", {"type": "topic", "label": "AI"}))): print(line)
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2004/02/skos/core#Concept> .
 <https://w3id.org/newskg/id/topic/ai> <http://www.w3.org/2004/02/skos/core#prefLabel> "AI" .
 """
@@ -23,11 +21,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import networkx as nx
-
-from .dates import to_xsd
-from .facts import Node
-from .namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
+from ..dates import to_xsd
+from ..facts.reduce import Node
+from ..namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
 
 
 class IRI(str):
@@ -289,19 +285,8 @@ def settled_triples(node: Node) -> Iterator[tuple[IRI, IRI, Term]]:
             yield s, KG.scopedTo, IRI(source)
 
 
-def graph_nodes(graph: nx.MultiDiGraph) -> Iterator[Node]:
-    """The nodes of a networkx graph (and its mention evidence) as settled :class:`Node` records."""
-    for iri, data in graph.nodes(data=True):
-        yield Node(iri, data, edges=[(v, k, r) for _u, v, k, r in graph.out_edges(iri, keys=True, data="relation")],
-                   incoming=[(u, k, r) for u, _v, k, r in graph.in_edges(iri, keys=True, data="relation")])
-    for iri, m in graph.graph.get("mentions", {}).items():
-        yield Node(iri, {}, mention=m)
 
 
-def triples(graph: nx.MultiDiGraph) -> Iterator[tuple[IRI, IRI, Term]]:
-    """Every triple of the graph (unsorted, possibly repeated)."""
-    for node in graph_nodes(graph):
-        yield from settled_triples(node)
 
 
 def node_lines(node: Node) -> set[str]:
@@ -335,17 +320,4 @@ def _nt_iri(iri: str) -> str:
     return "<" + _IRI_ESCAPE.sub(lambda m: "%{:02X}".format(ord(m.group(0))), iri) + ">"
 
 
-def ntriples_lines(graph: nx.MultiDiGraph) -> list[str]:
-    """The graph as sorted, unique N-Triples lines (without newlines)."""
-    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples(graph)})
 
-
-def to_rdf(graph: nx.MultiDiGraph) -> Any:
-    """The graph as an :class:`rdflib.Graph` (for notebooks and tests)."""
-    from rdflib import Graph, Namespace
-
-    out = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, Namespace(ns))
-    out.parse(data="\n".join(ntriples_lines(graph)), format="nt")
-    return out

@@ -1,0 +1,327 @@
+"""The build: files → map → shuffle → reduce → outputs, with an account of every file.
+
+:func:`build` runs the steps of :mod:`kg.steps` in order. With ``out`` it
+takes the output folder's lock before it touches anything there (the cache
+included), keeps its work in ``OUT/.kg-cache`` so the next build redoes only
+what changed (:mod:`kg.incremental`), and writes the outputs: each staged to a
+temporary file and all renamed together only when every one is written, so a
+failed, interrupted or refused build leaves the previous outputs whole. A
+cache that is not what kg wrote is detected and the build starts clean.
+
+>>> import pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.md").write_text("---\\ntitle: Hi\\nwebUrl: https://x.org/a\\n---\\n")
+>>> _ = (d / "notes.bin").write_bytes(b"\\x00\\x01")
+>>> result = build([d], Options(ner="none"))
+>>> [(o.name.split("/")[-1], o.status) for o in result.outcomes]
+[('a.md', 'ingested'), ('notes.bin', 'failed')]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import CacheDamaged, OutputError, UsageError
+from .exporters import DEFAULT_EXPORTS, Export, canonical_export, get_exporter
+from .facts.shuffle import shard_count
+from .incremental import BuildState, Entry, begin, config_key, load_state, reset, save_state
+from .inputs import collect_files, manifests
+from .io import build_lock, stage
+from .model import FileOutcome
+from .pieces import PIECES, GraphPieces, piece_path
+from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_outlets, settle_shards
+from .views import DEFAULT_MAX_NODES
+
+CACHE = ".kg-cache"
+
+
+@dataclass
+class Options:
+    """What a build does; defaults plus the caller's overrides.
+
+    >>> Options(out=Path("x")).exports[:2]
+    ('turtle', 'ntriples')
+    """
+
+    out: Path | None = None  # None: build in a temporary folder and write no outputs
+    format: str | None = None
+    exports: tuple[str, ...] = DEFAULT_EXPORTS
+    store: bool = True  # the embedded SPARQL store, with out
+    strict: bool = False
+    progress: Callable[[int, int], None] | None = None
+    workers: int | None = None
+    max_nodes: int | None = None
+    ner: str | None = None  # None: the best extractor installed
+    spacy_model: str | None = None
+    engine: str = "local"  # or "dask"
+
+
+@dataclass
+class Workspace:
+    """Where a build keeps its work, and what it must write back after its outputs."""
+
+    folder: Path
+    state: BuildState
+    dirty: set[int]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: a plain record. The graph itself stays on disk as settled
+    shards (``pieces``); ``graph`` and ``rdf`` assemble it in memory on first use, for
+    notebooks and tests."""
+
+    pieces: GraphPieces
+    problems: list[FileOutcome]  # files found but not read (links to nowhere, FIFOs, kg's own outputs)
+    entries: list[tuple[str, Entry]]  # every file read, by name
+    documents: int
+    notes: list[dict[str, str]]  # for merges.json
+    extraction: dict[str, Any]
+    files_read: int
+    out: Path | None = None
+    written: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # what the user should know (a damaged cache rebuilt)
+    work: Workspace | None = None
+
+    @cached_property
+    def graph(self) -> Any:
+        """The whole graph as a networkx MultiDiGraph."""
+        from .graph import assemble
+
+        return assemble(self.pieces)
+
+    @cached_property
+    def rdf(self) -> Any:
+        """The whole graph as an rdflib Graph."""
+        from rdflib import Graph, Namespace
+
+        from .namespaces import PREFIXES
+
+        graph = Graph(bind_namespaces="none")
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, Namespace(ns))
+        return graph.parse(data=b"".join(self.pieces.chunks("nt")).decode("utf-8"), format="nt")
+
+    @property
+    def outcomes(self) -> list[FileOutcome]:
+        """What happened to each input file, by name."""
+        return sorted([*self.problems, *(e.outcome(n) for n, e in self.entries)], key=lambda o: o.name)
+
+    def counts(self) -> dict[str, int]:
+        from .report import counts
+
+        return counts(self.problems, self.entries)
+
+    def report(self) -> dict[str, Any]:
+        """The per-file account ``report.json`` holds."""
+        import json
+
+        from .report import report_chunks
+
+        return json.loads(b"".join(report_chunks(self.problems, self.entries, self.documents, self.pieces,
+                                                  self.extraction)))
+
+
+class Clock:
+    """Wall time per step, for ``kg build --timings`` and the benchmarks."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = self.laps.get(step, 0.0) + now - self._last
+        self._last = now
+
+
+def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildResult:
+    """Read every file under *paths* and build the graph; with ``options.out``, write the
+    outputs there. ``kg.build(["data"])`` in a notebook."""
+    options = options or Options()
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not os.path.lexists(root):
+            raise UsageError(f"{root}: no such file or folder")
+    if options.out is None:
+        workdir = Path(tempfile.mkdtemp(prefix="kg-build-"))
+        result = _build(roots, options, workdir)
+        weakref.finalize(result, shutil.rmtree, workdir, True)
+        return result
+    out = Path(options.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"--out {out}: cannot create the folder ({err.strerror or err})") from err
+    with build_lock(out):
+        remove_leftovers(out)
+        try:
+            return _build_and_write(roots, options, out)
+        except CacheDamaged as err:
+            reset(out / CACHE)
+            result = _build_and_write(roots, options, out)
+            result.notices.append(f"the cache in {out / CACHE} was damaged ({err}); built from scratch")
+            return result
+
+
+def remove_leftovers(out: Path) -> None:
+    """Files a killed build left behind: staged outputs and cache files never renamed into place."""
+    for path in [*out.glob(".*.tmp"), *out.glob(".store-*.partial"), *out.glob("nquads.partial"),
+                 *(out / CACHE).rglob("*.tmp")]:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _build_and_write(roots: list[Path], options: Options, out: Path) -> BuildResult:
+    result = _build(roots, options, out / CACHE)
+    written = write_outputs(result, out, options.exports, store=options.store, max_nodes=options.max_nodes,
+                            locked=True)
+    result.out, result.written = out, written
+    return result
+
+
+def _exclude_outputs(files: list[tuple[str, str]], out: Path | None) -> tuple[list[tuple[str, str]], list[FileOutcome]]:
+    """Never read kg's own outputs back as input."""
+    if out is None:
+        return files, []
+    root = os.path.realpath(out) + os.sep
+    real = {folder: os.path.realpath(folder) + os.sep for folder in {os.path.dirname(p) for p, _n in files}}
+    own = [(p, n) for p, n in files if real[os.path.dirname(p)].startswith(root)]
+    skipped = [FileOutcome(n, "skipped", reason="inside kg's output folder (an output, not an input)") for _p, n in own]
+    return [item for item in files if item not in set(own)], skipped
+
+
+def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
+    """Steps 1-4 (find, map, shuffle, reduce) into *workdir*; the state is saved by the caller."""
+    from .extract import best_available
+
+    clock = Clock()
+    files, problems = collect_files(roots)
+    files, own = _exclude_outputs(files, options.out)
+    manifest = manifests(files)
+    shards = shard_count(len(files))
+    ner = options.ner or best_available()
+    exports = tuple(sorted({canonical_export(e) for e in options.exports} & set(PIECES)))
+    max_nodes = options.max_nodes or DEFAULT_MAX_NODES
+    config = config_key(format=options.format, ner=ner, model=options.spacy_model if ner == "spacy" else None,
+                        shards=shards, exports=exports, max_nodes=max_nodes)
+    state = load_state(workdir, config)
+    begin(workdir)
+    folder = workdir / "shards"
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = find_changes(state, files, manifest)
+    names = {name for _p, name in files}
+    dirty = forget(state, folder, sorted(set(state.files) - names) + [name for _p, name in todo])
+    clock.lap("find files and changes")
+    task = MapTask([], options.format, manifest, shards, map_now=ner == "none")
+    mapped = map_files(state, folder, todo, task, options.workers, options.engine, options.progress)
+    clock.lap("read and map")
+    extraction: dict[str, Any] = {"extractor": "none"}
+    if ner != "none":
+        extraction = extract_and_map(state, mapped, files, task, ner, options.spacy_model, workdir, options.workers)
+        clock.lap("extract text and map")
+    dirty |= mapped.dirty | route_outlets(state, folder, {name for _p, name in todo}, shards)
+    dirty |= {s for s in range(shards) if s not in state.summaries}
+    clock.lap("route outlets known by name")
+    settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine)
+    clock.lap(f"settle {len(dirty)} of {shards} shards")
+    kept = [(n, state.files[n]) for _p, n in files if n in state.files]
+    result = BuildResult(
+        pieces=GraphPieces(folder, shards, state.summaries, state.resolution), problems=problems + own, entries=kept,
+        documents=sum(e.documents for _n, e in kept),
+        notes=[{"source": s, "message": m} for _n, e in kept for s, m in e.notes],
+        extraction=extraction, files_read=mapped.files_read, timings=clock.laps,
+        work=Workspace(workdir, state, dirty) if options.out is not None else None)
+    return result
+
+
+def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True,
+                  max_nodes: int | None = None, locked: bool = False) -> list[Path]:
+    """Write every export and the reports to temporary files, then rename them all into
+    place; then bring the embedded SPARQL store (``store/``) up to date."""
+    if not locked:
+        with build_lock(out_dir):
+            return write_outputs(result, out_dir, exports, store, max_nodes, locked=True)
+    from .report import merges_chunks, report_chunks
+
+    clock = Clock()
+    work = result.work if result.work is not None and result.work.folder.parent == out_dir else None
+    export = Export(result.pieces, max_nodes or DEFAULT_MAX_NODES, cache=work.folder if work else None)
+    files: list[tuple[str, Any]] = []
+    for name in dict.fromkeys(canonical_export(e) for e in exports):
+        files.extend(get_exporter(name).files(export))
+    files.append(("report.json", report_chunks(result.problems, result.entries, result.documents, result.pieces,
+                                               result.extraction)))
+    files.append(("merges.json", merges_chunks(result.pieces, result.notes)))
+    written = _stage_and_rename(out_dir, files, clock)
+    if store:
+        from .store import update_store
+
+        link, held = update_store(out_dir, result.pieces, work.state.store if work else {})
+        written.append(link)
+        if work:
+            work.state.store = held
+        clock.lap("update the SPARQL store")
+    if work:
+        save_state(work.folder, work.state)
+        for shard in work.dirty:
+            piece_path(result.pieces.folder, shard, "nt-prev").unlink(missing_ok=True)
+    result.timings.update(clock.laps)
+    return written
+
+
+def _stage_and_rename(out_dir: Path, files: list[tuple[str, Any]], clock: Clock) -> list[Path]:
+    """Write every file to a temporary file beside its place (a format written in parts:
+    to a temporary folder), then rename them all; on any error remove what was staged."""
+    staged: list[tuple[Path, Path]] = []
+    folders: dict[Path, Path] = {}
+    try:
+        for name, chunks in files:
+            target = out_dir / name
+            if "/" in name:
+                top = out_dir / name.split("/", 1)[0]
+                partial = folders.get(top)
+                if partial is None:
+                    partial = folders[top] = top.with_name(top.name + ".partial")
+                    shutil.rmtree(partial, ignore_errors=True)
+                    partial.mkdir()
+                os.replace(stage(partial / name.split("/", 1)[1], chunks), partial / name.split("/", 1)[1])
+            else:
+                staged.append((target, stage(target, chunks)))
+            clock.lap(f"write {name.split('/', 1)[0]}")
+    except BaseException:
+        for _path, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        for partial in folders.values():
+            shutil.rmtree(partial, ignore_errors=True)
+        raise
+    for path, tmp in staged:
+        os.replace(tmp, path)
+    for top, partial in folders.items():
+        _swap_folder(partial, top)
+    return [path for path, _tmp in staged] + list(folders)
+
+
+def _swap_folder(partial: Path, folder: Path) -> None:
+    """Put a finished folder in place of the old one (two renames; the old one is removed)."""
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(partial, folder)
+    shutil.rmtree(old, ignore_errors=True)

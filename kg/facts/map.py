@@ -1,0 +1,375 @@
+"""Documents → facts: the map step, and the graph's semantics as facts.
+
+:func:`document_facts` turns one document into facts (:mod:`kg.facts.records`),
+each about one node: "this node exists with these attributes", "this source
+claims this headline", "this name form was seen here", "an edge goes from here
+to there" (written on both ends, so every node's facts are complete on their
+own). It needs nothing but the document: node IRIs come from identity keys
+(:mod:`kg.identity`), never from other documents. The one exception is an
+outlet known only by its name; it gets a provisional IRI (starting with
+:data:`NAMED_OUTLET`) that :func:`kg.facts.reduce.outlet_resolution` settles
+once every document is read.
+
+>>> from kg.model import Document
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"}, topics=["AI"])
+>>> sorted({type(f.what).__name__ for f in document_facts(doc).facts})
+['Claim', 'Edge', 'Exists', 'InEdge', 'Named', 'ReadFrom', 'Saw']
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from ..identity.domains import registrable_domain
+from ..identity.names import acronym_definitions, is_single_name, name_key, slug, topic_key
+from ..identity.places import lookup_place
+from ..identity.urls import InvalidUrl, canonical_url, resource_url, url_key
+from ..model import Document, Image, Mention, Provider, Related
+from ..namespaces import SDG_NAMES, article_iri, digest, entity_iri, image_iri, outlet_iri, sdg_goal_iri
+from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, Saw, What
+
+#: Places kept per surface form in the merge report (the rest are counted).
+MAX_SOURCES = 20
+#: Url roles in order of preference for an article's identity.
+URL_ROLES = ("web", "page", "original", "amp", "cdn_amp")
+#: Which source wins a disputed fact: a file read beats a related listing.
+FILE, REFERENCE = 2, 1
+#: Provisional IRIs of outlets known only by name start with this.
+NAMED_OUTLET = outlet_iri("name-")
+
+
+def where(doc: Document, line: int | None = None) -> str:
+    """``file:line`` for messages and provenance."""
+    return f"{doc.source}:{line or doc.line}"
+
+
+class UrlKey(NamedTuple):
+    """A url a document gives, its role and its identity key."""
+
+    role: str
+    url: str
+    key: str
+
+
+def url_keys(urls: dict[str, str]) -> list[UrlKey]:
+    """Every valid url of an identity role, in :data:`URL_ROLES` order."""
+    out = []
+    for role in sorted((r for r in urls if r in URL_ROLES), key=URL_ROLES.index):
+        try:
+            out.append(UrlKey(role, urls[role], url_key(urls[role])))
+        except InvalidUrl:
+            continue
+    return out
+
+
+def fallback_key(doc: Document) -> str:
+    """Identity of an article that has no url: outlet and title, else its text."""
+    outlet = outlet_key(doc.provider, None) or doc.site_name or ""
+    if doc.title:
+        return f"title:{outlet}|{name_key(doc.title)}"
+    text = " ".join(doc.body[:2]) or doc.excerpt or doc.source
+    return f"text:{outlet}|{digest(name_key(text), 24)}"
+
+
+def primary_key(doc: Document) -> str:
+    """The identity key of a document's own article (its first url by role, else a fallback)."""
+    keys = url_keys(doc.urls)
+    return keys[0].key if keys else fallback_key(doc)
+
+
+def outlet_key(provider: Provider | None, url: str | None) -> str | None:
+    """An outlet's key: registrable domain of its domain, else of the article url, else its name.
+
+    A name-only key (``name-…``) is provisional: :func:`outlet_resolution`
+    turns it into the domain the name was seen with, when there is one.
+    """
+    if provider and provider.domain:
+        domain = registrable_domain(provider.domain)
+        if domain:
+            return domain
+    if url:
+        try:
+            host = canonical_url(url).split("/")[2]
+        except (InvalidUrl, IndexError):
+            host = ""
+        domain = registrable_domain(host.split(":")[0]) if host else None
+        if domain:
+            return domain
+    if provider and provider.name:
+        return "name-" + slug(name_key(provider.name))
+    return None
+
+
+def outlet_names(doc: Document) -> list[tuple[str, str]]:
+    """``(name key, registrable domain)`` of every provider the document names with a domain."""
+    out = []
+    for provider in [doc.provider, *(rel.provider for rel in doc.related)]:
+        if provider and provider.name and provider.domain:
+            domain = registrable_domain(provider.domain)
+            if domain:
+                out.append((name_key(provider.name), domain))
+    return out
+
+
+@dataclass
+class DocumentFacts:
+    """What one document contributes: facts, its article's IRI and notes for the merge report."""
+
+    article: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+
+class _Emit:
+    """Appends facts in document order."""
+
+    __slots__ = ("out", "source", "index", "n", "unordered")
+
+    def __init__(self, out: DocumentFacts, doc: Document) -> None:
+        self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
+        self.unordered = (doc.source, doc.index, -1)  # one shared order for facts whose order does not matter
+
+    def __call__(self, node: str, what: What) -> None:
+        self.out.facts.append(Fact(sys.intern(node), (self.source, self.index, self.n), what))
+        self.n += 1
+
+    def edge(self, source: str, target: str, relation: str, key: str | None = None) -> None:
+        source, target = sys.intern(source), sys.intern(target)
+        self(source, Edge(target, key or relation, relation))
+        self.out.facts.append(Fact(target, self.unordered, InEdge(source, key or relation, relation)))
+
+    def note(self, where_: str, message: str) -> None:
+        self.out.notes.append({"source": where_, "message": message})
+
+
+def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str, where_: str) -> str | None:
+    key = outlet_key(provider, url)
+    if key is None:
+        return None
+    iri = outlet_iri(key)
+    named = key.startswith("name-")
+    rule = "name-key" if named else "registrable-domain"
+    if provider and provider.name:
+        emit(iri, Named(outlet_attrs(key), sys.intern(provider.name), 1, source, where_, rule))
+    else:
+        emit(iri, Exists(outlet_attrs(key)))
+    if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
+        emit(iri, Saw(provider.domain.lower(), source, where_ + " domain", rule))
+    if provider:
+        for image in provider.images:
+            img = _image(emit, image, source)
+            if img:
+                emit.edge(iri, img, "logo")
+    return iri
+
+
+@lru_cache(maxsize=4096)
+def outlet_attrs(key: str) -> dict[str, Any]:
+    """An outlet's attributes follow from its key (one shared dict per key: facts stay small)."""
+    named = key.startswith("name-")
+    return {"type": "outlet", "label": key, "domain": None if named else key, "home": None if named else f"https://{key}/"}
+
+
+def _image(emit: _Emit, image: Image, source: str) -> str | None:
+    try:
+        url = resource_url(image.url)
+    except InvalidUrl:
+        emit.note(source, f"image url {image.url[:80]!r} is not absolute; not linked")
+        return None
+    iri = image_iri(url)
+    name = url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or url
+    emit(iri, Exists({"type": "image", "label": image.caption or name, "url": url,
+                       "width": image.width, "height": image.height}))
+    return iri
+
+
+def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, source: str, field_: str,
+            acronyms: dict[str, str] | None = None) -> str | None:
+    """An organisation, person, topic or place, linked from the article.
+
+    People named by one word only are scoped to the article: two documents'
+    ``Li`` are never one node. An acronym becomes its long form only where the
+    same document defines it.
+    """
+    rule = "name-key"
+    name_for_key = name
+    if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
+        rule = "acronym-definition"
+        name_for_key = acronyms[name.replace(".", "")]
+    if kind == "topic":
+        place = lookup_place(name)
+        if place and place.kind == "country":
+            return _place(emit, name, article, "mentions", source, field_)
+        key = topic_key(name)
+        rule = "topic-key"
+    else:
+        key = name_key(name_for_key)
+    if not key:
+        return None
+    node_slug = slug(key)
+    if kind == "person" and is_single_name(name):
+        node_slug = f"{node_slug}--{article.rsplit('/', 1)[-1]}"
+        rule = "single-name-scoped-to-document"
+    iri = entity_iri({"organization": "org"}.get(kind, kind), node_slug)
+    name = sys.intern(name)
+    emit(iri, Named({"type": kind, "label": name}, name, 1, source, field_, rule))
+    if rule == "acronym-definition":
+        emit(iri, Alias(name_for_key, 0))
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _place(emit: _Emit, name: str, article: str, relation: str, source: str, field_: str) -> str:
+    place = lookup_place(name)
+    if place:
+        iri = entity_iri("place", place.code.lower())
+        emit(iri, Named({"type": "place", "label": place.name, "iso": place.code if place.kind == "country" else None,
+                            "country": place.country, "geonames": place.geonames, "kind": place.kind},
+             name, None, source, field_, "place-gazetteer"))
+    else:
+        iri = entity_iri("place", slug(name_key(name)))
+        emit(iri, Named({"type": "place", "label": name}, name, None, source, field_, "name-key"))
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _claim(emit: _Emit, iri: str, attr: str, value: Any, rank: int, source: str) -> None:
+    if value is None or value == "" or value == []:
+        return
+    emit(iri, Claim(attr, rank, source, value))
+
+
+def _article(emit: _Emit, iri: str) -> None:
+    emit(iri, Exists({"type": "article", "label": iri, "by_reference": True}))
+
+
+def _urls(emit: _Emit, iri: str, urls: dict[str, str], source: str) -> None:
+    for role, url in sorted(urls.items()):
+        emit(iri, Saw(url, source, role, "canonical-url"))
+        _claim(emit, iri, "urls", (role, url), 0, source)
+
+
+def _related(emit: _Emit, article: str, rel: Related, doc: Document) -> str | None:
+    keys = url_keys(rel.urls)
+    src = where(doc, rel.line)
+    if not keys:
+        emit.note(src, "related entry has no valid url; skipped")
+        return None
+    iri = article_iri(keys[0].key)
+    _article(emit, iri)
+    _urls(emit, iri, rel.urls, src + " related")
+    for attr, value in (("headline", rel.title), ("excerpt", rel.excerpt), ("published", rel.published),
+                        ("quality", rel.quality), ("article_type", rel.type)):
+        _claim(emit, iri, attr, value, REFERENCE, src)
+    _claim(emit, iri, "canonical", (REFERENCE, canonical_url(keys[0].url)), REFERENCE, src)
+    outlet = _outlet(emit, rel.provider, keys[0].url, doc.source, f"line {rel.line} related provider")
+    if outlet:
+        emit.edge(iri, outlet, "publisher")
+    for image in rel.images:
+        img = _image(emit, image, doc.source)
+        if img:
+            emit.edge(iri, img, "image")
+    if iri == article:
+        emit.note(src, "article lists itself as related; no edge added")
+        return iri
+    emit.edge(article, iri, "related")
+    return iri
+
+
+def document_facts(doc: Document) -> DocumentFacts:
+    """Every fact one document states, in document order (the map step)."""
+    out = DocumentFacts()
+    emit = _Emit(out, doc)
+    key = primary_key(doc)
+    iri = out.article = article_iri(key)
+    src = where(doc)
+    _article(emit, iri)
+    emit(iri, ReadFrom(src))
+    _urls(emit, iri, doc.urls, doc.source)
+    if not doc.urls:
+        emit(iri, Saw(key, doc.source, "identity", "title-or-text-key"))
+    keys = url_keys(doc.urls)
+    if keys:
+        _claim(emit, iri, "canonical", (FILE, canonical_url(keys[0].url)), FILE, src)
+    _claim(emit, iri, "headline", doc.title, FILE, src)
+    _claim(emit, iri, "label", doc.label, FILE, src)
+    _claim(emit, iri, "excerpt", doc.excerpt, FILE, src)
+    _claim(emit, iri, "published", doc.published, FILE, src)
+    for attr in ("section", "quality", "heat", "is_published", "category", "language", "site_name"):
+        _claim(emit, iri, attr, getattr(doc, attr), FILE, src)
+    _claim(emit, iri, "article_type", doc.type, FILE, src)
+    _claim(emit, iri, "body", "\n\n".join(doc.body) or None, FILE, src)
+    for credit in doc.photo_credits:
+        _claim(emit, iri, "photo_credit", credit, FILE, src)
+    for k, v in sorted(doc.extra.items()):
+        _claim(emit, iri, "extra", (k, v), FILE, src)
+    outlet = _outlet(emit, doc.provider, keys[0].url if keys else None, doc.source, "provider")
+    if outlet:
+        emit.edge(iri, outlet, "publisher")
+        if doc.site_name:
+            emit(outlet, Alias(doc.site_name, 1))
+    text = " ".join(filter(None, [doc.title, doc.excerpt, *doc.body, *(qa.answer for qa in doc.qa)]))
+    acronyms = acronym_definitions(text)
+    for topic in doc.topics:
+        _entity(emit, "topic", topic, iri, "about", doc.source, "topics")
+    for tag in doc.tags:
+        _entity(emit, "topic", tag, iri, "about", doc.source, "tags")
+    for org in doc.organizations:
+        _entity(emit, "organization", org, iri, "mentions", doc.source, "organizations", acronyms)
+    for person in doc.people:
+        _entity(emit, "person", person, iri, "mentions", doc.source, "people")
+    for author in doc.authors:
+        _entity(emit, "person", author, iri, "author", doc.source, "byline")
+    for editor in doc.editors:
+        _entity(emit, "person", editor, iri, "editor", doc.source, "editor")
+    if doc.country:
+        _place(emit, doc.country, iri, "location", doc.source, "country")
+    for image in doc.images:
+        img = _image(emit, image, doc.source)
+        if img:
+            emit.edge(iri, img, "image")
+    for n, qa in enumerate(doc.qa, start=1):
+        q = f"{iri}/question/{n}"
+        emit(q, Exists({"type": "question", "label": qa.question, "answer": qa.answer}))
+        emit.edge(iri, q, "question")
+    for bias in doc.bias:
+        b = f"{iri}/bias/{slug(name_key(bias.dimension))}"
+        emit(b, Exists({"type": "bias", "label": bias.dimension, "score": bias.score, "scale": bias.scale,
+                         "rationale": bias.rationale}))
+        emit.edge(iri, b, "bias", f"bias:{b}")
+    for sdg in doc.sdgs:
+        goal = sdg_goal_iri(sdg.goal)
+        emit(goal, Exists({"type": "goal", "label": f"SDG {sdg.goal}: {SDG_NAMES[sdg.goal]}", "number": sdg.goal}))
+        s = f"{iri}/sdg/{sdg.goal}"
+        emit(s, Exists({"type": "sdg", "label": f"SDG {sdg.goal} ({sdg.direction or 'relevant'})",
+                         "direction": sdg.direction, "relevance": sdg.relevance, "rationale": sdg.rationale}))
+        emit.edge(iri, s, "sdg", f"sdg:{s}")
+        emit.edge(s, goal, "goal")
+    related_iris = [_related(emit, iri, rel, doc) for rel in doc.related]
+    for mention in doc.mentions:
+        target = iri if mention.related is None else related_iris[mention.related]
+        if target is not None:
+            _mention(emit, mention, target, doc.source, acronyms)
+    return out
+
+
+def _mention(emit: _Emit, mention: Mention, article: str, source: str, acronyms: dict[str, str]) -> None:
+    """An entity found in text: linked like one from fields, plus its evidence node."""
+    field_ = f"text {mention.field} ({mention.extractor})"
+    entity: str | None
+    if mention.type == "place":
+        entity = _place(emit, mention.text, article, "mentions", source, field_)
+    else:
+        entity = _entity(emit, mention.type, mention.text, article, "mentions", source, field_, acronyms)
+    if entity is None:
+        return
+    key = f"{mention.field}:{mention.start}:{mention.end}:{mention.extractor}:{entity}"
+    emit(f"{article}/mention/{digest(key)}", Evidence({
+        "entity": entity, "article": article, "field": mention.field, "start": mention.start, "end": mention.end,
+        "extractor": mention.extractor, "score": mention.score, "text": mention.text,
+    }))
+
+

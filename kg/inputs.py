@@ -1,0 +1,249 @@
+"""The read step: finding input files, their manifests, and reading each file's bytes
+into documents, with an outcome for every file.
+
+Only regular files are read (a FIFO, socket or device under an input folder is
+reported, never opened for reading), and never more than
+:data:`kg.sources.MAX_BYTES` of one, whatever the file system says of its size.
+File names that are not valid UTF-8 are shown with their bad bytes escaped.
+
+>>> import pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.md").write_text("---\\ntitle: Hi\\nwebUrl: https://x.org/a\\n---\\n")
+>>> files, problems = collect_files([d])
+>>> [name.split("/")[-1] for _path, name in files], problems
+(['a.md'], [])
+>>> docs, outcome = read_file(*files[0], None, {})
+>>> docs[0].title, outcome.status
+('Hi', 'ingested')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ReadError, UnsupportedFormat
+from .model import Document, FileOutcome, ItemFailure, Provider
+from .readers import canonical_name, detect_format, get_reader
+from .sources import MAX_BYTES, as_source
+
+#: Manifest files: tab-separated, with a ``file`` and a ``url`` column.
+MANIFEST_COLUMNS = {"file", "url"}
+
+
+def display_name(name: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 escaped (``\\xe9``).
+
+    >>> display_name("caf" + "\\udce9" + ".md")
+    'caf\\\\xe9.md'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[FileOutcome]]:
+    """Every regular file under *paths* as ``(path, name)``, by name — the name reports use
+    is relative to the input, prefixed by the input folder's name — and an outcome for
+    what is found but not read (links to nowhere, loops, FIFOs and devices, unreadable folders)."""
+    found: list[tuple[str, str]] = []  # plain strings: a million Path objects weigh too much
+    problems: list[FileOutcome] = []
+    for root in paths:
+        root = Path(root)
+        if root.is_file():
+            found.append((str(root), display_name(root.name)))
+            continue
+        if not root.is_dir():
+            problems.append(FileOutcome(display_name(str(root)), "failed", reason=_not_regular(str(root))))
+            continue
+        _walk(root, found, problems)
+    found.sort(key=lambda item: item[1])
+    return found, problems
+
+
+def _walk(root: Path, found: list[tuple[str, str]], problems: list[FileOutcome]) -> None:
+    seen: set[tuple[int, int]] = set()
+    stack = [(str(root), display_name(root.resolve().name or "input"))]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            st = os.stat(folder)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as err:
+            problems.append(FileOutcome(prefix, "failed", reason=f"cannot list folder: {err.strerror or err}"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            problems.append(FileOutcome(prefix, "skipped", reason="symlink loop: folder already visited"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        subfolders = []
+        for entry in entries:
+            display = f"{prefix}/{display_name(entry.name)}"
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()  # both follow links
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                subfolders.append((entry.path, display))
+            elif is_file:
+                found.append((entry.path, display))
+            else:
+                problems.append(FileOutcome(display, "skipped" if os.path.exists(entry.path) else "failed",
+                                            reason=_not_regular(entry.path)))
+        stack.extend(reversed(subfolders))
+
+
+def _not_regular(path: str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "broken symlink or file vanished" if os.path.islink(path) else "no such file or folder"
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind}); not read"
+
+
+def read_bounded(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never more than *limit* (+1 to tell it is over);
+    raises :class:`~kg.errors.ReadError` for anything else. Opened without blocking, so
+    a FIFO put in a file's place cannot hang the build."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise ReadError(f"cannot read file: {err.strerror or err}") from err
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("not a regular file; not read")
+        chunks, held = [], 0
+        try:
+            while held <= limit:
+                chunk = fh.read(min(1 << 20, limit + 1 - held))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                held += len(chunk)
+        except OSError as err:
+            raise ReadError(f"cannot read file: {err.strerror or err}") from err
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise ReadError(f"file is {max(st.st_size, len(data)):,} bytes, over the {limit:,}-byte limit")
+    return data
+
+
+def read_manifest(text: str) -> dict[str, str] | None:
+    """``{file name: url}`` from a manifest TSV (``{}`` for a file table without
+    urls); ``None`` if *text* is not a table of files.
+
+    >>> read_manifest("file\\turl\\na.txt\\thttps://x.org/a\\n")
+    {'a.txt': 'https://x.org/a'}
+    """
+    first = text.split("\n", 1)[0].split("\t")
+    if "file" not in first:
+        return None
+    if not MANIFEST_COLUMNS <= set(first):
+        return {}
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return {row["file"]: row["url"] for row in rows if row.get("file") and row.get("url")}
+
+
+def manifests(files: list[tuple[str, str]]) -> dict[str, str]:
+    """``{file name: url}`` from every manifest among *files* (the first one to name a file wins)."""
+    out: dict[str, str] = {}
+    for path, _name in files:
+        if path.lower().endswith(".tsv"):
+            try:
+                manifest = read_manifest(read_bounded(path).decode("utf-8", "replace"))
+            except ReadError:
+                manifest = None
+            for file_name, url in (manifest or {}).items():
+                out.setdefault(file_name, url)
+    return out
+
+
+def apply_manifest(docs: list[Document], url: str) -> None:
+    """Give documents the url a manifest lists for their file.
+
+    A one-story page gets it as its own url unless it is a section index
+    (ends in ``/`` or ``index.html``); an analysis page's url is the analysis's,
+    not the article's; either way the outlet's domain comes from it when the
+    document names none.
+    """
+    host = urlsplit(url).hostname or ""
+    for doc in docs:
+        if doc.format == "analysis":
+            doc.urls.setdefault("analysis", url)
+            continue
+        path = urlsplit(url).path
+        if len(docs) == 1 and not path.endswith("/") and not path.endswith("index.html"):
+            doc.urls.setdefault("page", url)
+        if doc.provider is None:
+            doc.provider = Provider(name=doc.site_name, domain=host or None)
+        elif not doc.provider.domain:
+            doc.provider.domain = host or None
+
+
+def _skip_reason(text: str, name: str) -> str:
+    if not text.strip():
+        return "empty file"
+    if name.lower().endswith((".md", ".markdown")):
+        return "Markdown without YAML front matter: not a feed item (no '---' block at the top)"
+    return "not a supported news document: no YAML front matter, no byline line and no analysis-page layout found"
+
+
+def read_file(path: str, name: str, fmt: str | None, manifest: dict[str, str]) -> tuple[list[Document], FileOutcome]:
+    """Read one file into documents; never raises for bad input, the outcome says what went wrong."""
+    try:
+        data = read_bounded(path)
+    except ReadError as err:
+        return [], FileOutcome(name, "failed", reason=err.message)
+    return read_bytes(data, name, fmt, manifest.get(os.path.basename(path)))
+
+
+def read_bytes(data: bytes, name: str, fmt: str | None, url: str | None = None) -> tuple[list[Document], FileOutcome]:
+    """Documents from one file's bytes (*url*: what a manifest gives for it)."""
+    try:
+        source = as_source(data, name=name)
+    except ReadError as err:
+        return [], FileOutcome(name, "failed", reason=err.message, line=err.line, column=err.column)
+    manifest = read_manifest(source.text)
+    if manifest is not None:
+        reason = (f"manifest: gives the urls of {len(manifest)} files" if manifest else
+                  "table of files without a url column (metadata, not a news document)")
+        return [], FileOutcome(name, "skipped", format="manifest", reason=reason, notes=source.notes)
+    try:
+        format_name = canonical_name(fmt) if fmt else detect_format(source.text)
+    except UnsupportedFormat as err:
+        return [], FileOutcome(name, "failed", reason=str(err))
+    if format_name is None:
+        return [], FileOutcome(name, "skipped", reason=_skip_reason(source.text, name), notes=source.notes)
+    try:
+        records = get_reader(format_name).read(source.text, name)
+    except ReadError as err:
+        return [], FileOutcome(name, "failed", format=format_name, reason=err.message, line=err.line,
+                               column=err.column, notes=source.notes)
+    except RecursionError:
+        return [], FileOutcome(name, "failed", format=format_name, reason="input nested too deeply to read")
+    except Exception as err:  # a reader bug must not stop the build; it is reported with the file
+        return [], FileOutcome(name, "failed", format=format_name,
+                               reason=f"internal error while reading ({type(err).__name__}: {str(err)[:200]}); please report it")
+    docs = [r for r in records if isinstance(r, Document)]
+    failed = [{"record": r.index, **({"line": r.line} if r.line else {}), "reason": r.reason}
+              for r in records if isinstance(r, ItemFailure)]
+    if failed and not docs:
+        return [], FileOutcome(name, "failed", format=format_name, notes=source.notes, failed_records=failed,
+                               reason=f"none of its {len(failed)} records could be read")
+    if url:
+        apply_manifest(docs, url)
+    notes = list(source.notes)
+    for doc in docs:
+        notes.extend(doc.notes)
+    return docs, FileOutcome(name, "ingested", format=format_name, notes=notes, failed_records=failed)

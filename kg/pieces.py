@@ -1,0 +1,190 @@
+"""The settled graph on disk: each shard settled on its own into output pieces.
+
+:func:`reduce_shard` loads one shard's facts (:mod:`kg.facts.shuffle`),
+settles its nodes (:mod:`kg.facts.reduce`) and writes its pieces: sorted
+N-Triples (always), Turtle and JSON-LD (when exported; otherwise rendered on
+demand), merge-report and conflict items, and a compact view of its nodes and
+edges for the page and GraphML/GEXF, plus its most connected nodes. It runs in
+any process; the whole graph is never in memory.
+
+:class:`GraphPieces` reads them back for the outputs, which are the shards'
+pieces concatenated in shard order. Every piece is a checksummed cache file
+(:func:`kg.io.write_checked`), so a damaged one raises
+:class:`~kg.errors.CacheDamaged` rather than giving a wrong output.
+
+>>> import tempfile, pathlib
+>>> from kg.model import Document
+>>> from kg.facts.map import document_facts
+>>> from kg.facts.shuffle import append_block, encode_block
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+>>> append_block(folder, 0, encode_block({("a.md", ""): document_facts(doc).facts}))
+>>> summary = reduce_shard(folder, 0, {}, ("turtle",), 10)
+>>> dict(summary.nodes), summary.triples
+({'article': 1, 'outlet': 1}, 11)
+>>> GraphPieces(folder, 1, {0: summary}).chunk(0, "ttl").startswith(b"<https://w3id.org/newskg/id/article/")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .codec import pack, unpack
+from .facts.reduce import Node, group, reduce_node, resolve_outlets
+from .facts.shuffle import load_facts
+from .io import nested_json, read_checked, write_checked
+from .rdf import jsonld_piece, node_lines, turtle_piece
+
+#: Attributes the page, GraphML and GEXF show; the rest stay in RDF.
+VIEW_ATTRS = ("type", "label", "url", "published", "by_reference", "domain", "iso", "score", "scale")
+#: Pieces a reduce can write, by export name.
+PIECES = {"ntriples": "nt", "turtle": "ttl", "jsonld": "jsonld"}
+#: How each RDF piece is rendered from the shard's N-Triples.
+RENDER = {"ttl": turtle_piece, "jsonld": jsonld_piece}
+
+
+@dataclass
+class ShardSummary:
+    """What the build keeps of a settled shard (the pieces themselves are files)."""
+
+    shard: int
+    digest: str = ""  # sha256 of the shard's N-Triples
+    triples: int = 0
+    nodes: Counter[str] = field(default_factory=Counter)
+    edges: Counter[str] = field(default_factory=Counter)
+    merges: int = 0
+    conflicts: int = 0
+    view_digest: str = ""
+
+    def as_plain(self) -> list[Any]:
+        """The summary as plain values (for the build state)."""
+        return [self.shard, self.digest, self.triples, dict(self.nodes), dict(self.edges), self.merges,
+                self.conflicts, self.view_digest]
+
+    @classmethod
+    def from_plain(cls, values: list[Any]) -> "ShardSummary":
+        shard, digest, triples, nodes, edges, merges, conflicts, view = values
+        return cls(shard, digest, triples, Counter(nodes), Counter(edges), merges, conflicts, view)
+
+
+def piece_path(folder: Path, shard: int, kind: str) -> Path:
+    return folder / f"{shard:04d}.{kind}"
+
+
+def settle(folder: Path, shard: int, resolution: dict[str, str]) -> list[Node]:
+    """Every node of a shard, settled from its current facts, in IRI order."""
+    facts = load_facts(folder, shard)
+    every = resolve_outlets((f for key in sorted(facts) for f in facts[key]), resolution)
+    return [reduce_node(iri, node_facts) for iri, node_facts in sorted(group(every).items())]
+
+
+def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: Iterable[str],
+                 max_nodes: int) -> ShardSummary:
+    """Settle one shard and write its pieces: ``.nt`` always, ``.ttl``/``.jsonld`` when
+    exported, ``.merges``/``.conflicts`` (JSON items), ``.view`` (compact nodes and
+    edges) and ``.top`` (its most connected nodes)."""
+    summary = ShardSummary(shard)
+    lines: set[str] = set()
+    merges, conflicts = [], []
+    view_nodes: dict[str, dict[str, Any]] = {}
+    view_edges: list[tuple[str, str, str, str]] = []
+    for node in settle(folder, shard, resolution):
+        lines |= node_lines(node)
+        entry = node.merge_entry()
+        if entry:
+            merges.append(entry)
+        conflicts.extend(node.conflicts)
+        if node.attrs:
+            summary.nodes[node.attrs["type"]] += 1
+            view_nodes[node.iri] = {k: node.attrs[k] for k in VIEW_ATTRS if node.attrs.get(k) is not None}
+            view_nodes[node.iri]["degree"] = node.degree
+            for target, key, relation in node.edges:
+                summary.edges[relation] += 1
+                view_edges.append((node.iri, target, key, relation))
+    ordered = sorted(lines)
+    nt = ("\n".join(ordered) + "\n").encode("utf-8") if ordered else b""
+    summary.digest = hashlib.sha256(nt).hexdigest()
+    summary.triples = len(ordered)
+    summary.merges, summary.conflicts = len(merges), len(conflicts)
+    write_checked(piece_path(folder, shard, "nt"), nt)
+    wanted = {PIECES[e] for e in exports if e in PIECES}
+    for kind, render in RENDER.items():
+        piece_path(folder, shard, kind).unlink(missing_ok=True)
+        if kind in wanted:
+            write_checked(piece_path(folder, shard, kind), render(nt))
+    write_checked(piece_path(folder, shard, "merges"), ",\n".join(nested_json(m, 2) for m in merges).encode("utf-8"))
+    write_checked(piece_path(folder, shard, "conflicts"),
+                  ",\n".join(nested_json(c, 2) for c in conflicts).encode("utf-8"))
+    top = heapq.nsmallest(max_nodes, ((-d["degree"], iri) for iri, d in view_nodes.items()))
+    write_checked(piece_path(folder, shard, "top"), pack(top))
+    view = pack({"nodes": view_nodes, "edges": view_edges})
+    summary.view_digest = hashlib.sha256(view).hexdigest()
+    write_checked(piece_path(folder, shard, "view"), view)
+    return summary
+
+
+#: One shard's compact view: ``{iri: attributes and degree}`` and ``(source, target, key, relation)`` edges.
+ShardView = tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, str]]]
+
+
+@dataclass
+class GraphPieces:
+    """The settled graph: shard pieces in *folder*, read back for the outputs."""
+
+    folder: Path
+    shards: int
+    summaries: dict[int, ShardSummary]
+    resolution: dict[str, str] = field(default_factory=dict)  # outlets known by name → their domain
+
+    def chunk(self, shard: int, kind: str) -> bytes:
+        """One piece of one shard (``nt``, ``ttl``, ``jsonld``, ``merges``, ``conflicts``); an RDF
+        piece the build was not asked for is rendered now (and kept)."""
+        path = piece_path(self.folder, shard, kind)
+        if kind in RENDER and not path.exists():
+            data = RENDER[kind](self.chunk(shard, "nt"))
+            write_checked(path, data)
+            return data
+        data = read_checked(path)
+        if kind == "nt" and hashlib.sha256(data).hexdigest() != self.summaries[shard].digest:
+            from .errors import CacheDamaged
+
+            raise CacheDamaged(f"{path.name}: not the N-Triples this shard was settled into")
+        return data
+
+    def chunks(self, kind: str) -> Iterator[bytes]:
+        """One kind of piece, in shard order."""
+        for shard in range(self.shards):
+            yield self.chunk(shard, kind)
+
+    def view(self, shard: int) -> ShardView:
+        """A shard's compact nodes (the page's attributes and degree) and edges."""
+        data = unpack(read_checked(piece_path(self.folder, shard, "view")))
+        return data["nodes"], list(data["edges"])
+
+    def views(self) -> Iterator[ShardView]:
+        for shard in range(self.shards):
+            yield self.view(shard)
+
+    def top(self, shard: int) -> list[tuple[int, str]]:
+        """A shard's most connected nodes, as ``(-degree, IRI)``, most connected first."""
+        return [tuple(t) for t in unpack(read_checked(piece_path(self.folder, shard, "top")))]  # type: ignore[misc]
+
+    def nodes(self) -> Iterator[Node]:
+        """Every settled node again, shard by shard (for notebooks, tests and networkx)."""
+        for shard in range(self.shards):
+            yield from settle(self.folder, shard, self.resolution)
+
+    @property
+    def node_counts(self) -> Counter[str]:
+        return sum((s.nodes for s in self.summaries.values()), Counter())
+
+    @property
+    def edge_counts(self) -> Counter[str]:
+        return sum((s.edges for s in self.summaries.values()), Counter())
