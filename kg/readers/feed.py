@@ -29,8 +29,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 from ..dates import parse_date
 from ..errors import ReadError
+from ..identity.urls import InvalidUrl, resource_url, url_key
 from ..model import Document, Image, Provider, Related
-from .base import clean, line_of
+from .base import clean
 
 NAME = "feed"
 SUFFIXES = (".md", ".markdown")
@@ -50,8 +51,13 @@ DROPPED_FIELDS = {"secured"}
 
 #: Deepest nesting of lists and mappings accepted (real items nest 4 levels).
 MAX_YAML_DEPTH = 64
+#: Front matter whose :func:`nesting_estimate` exceeds this is refused without parsing.
+PARSE_DEPTH = 4 * MAX_YAML_DEPTH
 #: Expanded YAML nodes allowed once aliases are followed ("billion laughs" guard).
 MAX_YAML_NODES = 50_000
+#: Largest number a numeric field (quality, heat, sizes) may hold.
+MAX_INT = 2**53
+
 
 _OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\n")
 _ALIAS = re.compile(r"(?:^|[\s\[{,:-])\*[^\s\[\]{},]+", re.MULTILINE)
@@ -60,8 +66,33 @@ _handler = YAMLHandler()
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's safe loader, leaving timestamps as text: :func:`kg.dates.parse_date`
-    reads them, so an impossible date (``2021-02-30``) is reported, not fatal."""
+    """libyaml's safe loader, leaving timestamps as text (:func:`kg.dates.parse_date`
+    reads them, so an impossible date such as ``2021-02-30`` is reported, not fatal),
+    keeping integers too long to convert as text (a field's problem, not the file's),
+    and noting keys a mapping gives twice (YAML keeps the last one silently)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                self.duplicates.append((str(key)[:60], key_node.start_mark.line))
+            seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # e.g. more digits than Python converts
+            return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -107,11 +138,39 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
-    """Split off and parse the front matter; return ``(mapping, first line)``.
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"")
 
-    Raises :class:`ReadError` with the file's own line numbers on bad YAML,
-    on YAML that is not a mapping, and on alias bombs.
+
+def nesting_estimate(front: str) -> int:
+    """An upper bound of how deep YAML text nests, found without parsing it: a block level
+    needs a column of indentation (or a ``- ``), a flow level a ``[`` or ``{`` outside quotes.
+
+    >>> nesting_estimate("a: [[1, 2], {b: '[['}]"), nesting_estimate("- - - x")
+    (3, 7)
+    """
+    flow = deepest = 0
+    for line in _QUOTED.sub("''", front).split("\n"):
+        body = line.lstrip(" ")
+        column = len(line) - len(body)
+        while body.startswith("- "):
+            column += 2
+            body = body[2:].lstrip(" ")
+        deepest = max(deepest, column + flow + 1)
+        for char in body:
+            if char in "[{":
+                flow += 1
+                deepest = max(deepest, column + flow + 1)
+            elif char in "]}":
+                flow = max(0, flow - 1)
+    return deepest
+
+
+def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int, list[str]]:
+    """Split off and parse the front matter; return ``(mapping, first line, notes)``.
+
+    Raises :class:`ReadError` with the file's own line numbers on bad YAML, on
+    YAML nested deeper than :data:`MAX_YAML_DEPTH` (checked before parsing), on
+    YAML that is not a mapping, and on alias bombs.
     """
     try:
         front, _body = _handler.split(text)
@@ -119,6 +178,9 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
         raise ReadError("front matter opened with '---' but never closed", source=name, line=1) from err
     offset = text.find(front) if front else 0
     first_line = text.count("\n", 0, offset) + 1
+    estimate = nesting_estimate(front)
+    if estimate > PARSE_DEPTH:  # refused before any parser meets it, whatever its own limits
+        raise ReadError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", source=name, line=first_line)
     try:
         if _ALIAS.search(front):
             node = yaml.compose(front, Loader=_Loader)
@@ -128,7 +190,11 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
                     source=name,
                     line=first_line,
                 )
-        data = yaml.load(front, Loader=_Loader)
+        loader = _Loader(front)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         line = first_line + mark.line if mark else None
@@ -143,8 +209,7 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
         raise ReadError("YAML nested too deeply", source=name, line=first_line) from err
     except (ValueError, TypeError) as err:
         raise ReadError(f"YAML value cannot be read: {err}", source=name, line=first_line) from err
-    deep = front.count("[") + front.count("{") > MAX_YAML_DEPTH or "\n" + " " * (2 * MAX_YAML_DEPTH) in front
-    if deep and _depth(data) > MAX_YAML_DEPTH:
+    if estimate > MAX_YAML_DEPTH and _depth(data) > MAX_YAML_DEPTH:
         raise ReadError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", source=name, line=first_line)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
@@ -153,7 +218,9 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int]:
             source=name,
             line=first_line,
         )
-    return data, first_line
+    notes = [f"line {first_line + line}: key {key!r} given twice; the last value is used"
+             for key, line in loader.duplicates]
+    return data, first_line, notes
 
 
 def _int(value: Any, field: str, notes: list[str]) -> int | None:
@@ -162,10 +229,14 @@ def _int(value: Any, field: str, notes: list[str]) -> int | None:
             notes.append(f"{field}: expected a number, got {value!r}; ignored")
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         notes.append(f"{field}: expected a number, got {str(value)[:40]!r}; ignored")
         return None
+    if abs(number) > MAX_INT:
+        notes.append(f"{field}: number out of range ({str(value)[:20]}…); ignored")
+        return None
+    return number
 
 
 def _text(value: Any, field: str, notes: list[str]) -> str | None:
@@ -200,6 +271,9 @@ def extract_images(value: Any, field: str, notes: list[str]) -> list[Image]:
             item = {"url": item}
         if not isinstance(item, dict) or not _text(item.get("url"), where, notes):
             notes.append(f"{where}: image without a url; ignored")
+            continue
+        if not _linkable(_text(item["url"], where, notes) or "", resource_url):
+            notes.append(f"{where}: image url {str(item['url'])[:80]!r} is not http(s); not linked")
             continue
         images.append(
             Image(
@@ -245,6 +319,31 @@ def extract_topics(value: Any, notes: list[str]) -> list[str]:
     return topics
 
 
+def _linkable(url: str, check: Any) -> bool:
+    """Does *url* pass the identity rules (an absolute http(s) url)?"""
+    try:
+        check(url)
+    except InvalidUrl:
+        return False
+    return True
+
+
+class _Lines:
+    """Line numbers of texts found in order, in one pass over the file (linear, however
+    many entries a file lists)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.start, self.line = text, 0, 1  # offset and number of the line searched from
+
+    def find(self, needle: str) -> int | None:
+        pos = self.text.find(needle, self.start)
+        if pos < 0:
+            return None
+        self.line += self.text.count("\n", self.start, pos)
+        self.start = self.text.rfind("\n", self.start, pos) + 1 or self.start
+        return self.line
+
+
 def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
     """Related coverage entries; a malformed entry is reported and skipped."""
     if value is None:
@@ -253,7 +352,7 @@ def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
         notes.append(f"related: expected a list, got {type(value).__name__}; ignored")
         return []
     related = []
-    search_from = 0
+    lines = _Lines(text)
     for i, item in enumerate(value):
         where = f"related[{i}]"
         if not isinstance(item, dict):
@@ -264,9 +363,10 @@ def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
         if not urls:
             notes.append(f"{where}: related entry without a url; ignored")
             continue
-        line = line_of(text, next(iter(urls.values())), search_from)
-        if line:
-            search_from = sum(len(row) + 1 for row in text.split("\n")[: line - 1])
+        if not any(_linkable(url, url_key) for url in urls.values()):
+            notes.append(f"{where}: no http(s) url ({next(iter(urls.values()))[:80]!r}); not linked")
+            continue
+        line = lines.find(next(iter(urls.values())))
         published = parse_date(item.get("publishedDateTime"))
         if item.get("publishedDateTime") is not None and published is None:
             notes.append(f"{where}.publishedDateTime: not a date: {str(item['publishedDateTime'])[:40]!r}")
@@ -290,8 +390,7 @@ def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
 
 def read(text: str, name: str) -> list[Document]:
     """Read one feed item (one document per file)."""
-    data, first_line = load_front_matter(text, name)
-    notes: list[str] = []
+    data, first_line, notes = load_front_matter(text, name)
     doc = Document(source=name, format=NAME, line=first_line)
     doc.title = _text(data.get("title"), "title", notes)
     doc.excerpt = _text(data.get("excerpt"), "excerpt", notes)
