@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import time
 import weakref
@@ -36,7 +35,7 @@ from .exporters import DEFAULT_EXPORTS, Export, canonical_export, get_exporter
 from .facts.shuffle import shard_count
 from .incremental import BuildState, Entry, begin, config_key, load_state, reset, save_state
 from .inputs import collect_files, manifests
-from .io import build_lock, stage
+from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome
 from .pieces import PIECES, GraphPieces, piece_path
 from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_outlets, settle_shards
@@ -169,18 +168,23 @@ def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildR
     with build_lock(out):
         remove_leftovers(out)
         try:
-            return _build_and_write(roots, options, out)
-        except CacheDamaged as err:
-            reset(out / CACHE)
-            result = _build_and_write(roots, options, out)
-            result.notices.append(f"the cache in {out / CACHE} was damaged ({err}); built from scratch")
-            return result
+            try:
+                return _build_and_write(roots, options, out)
+            except CacheDamaged as err:
+                reset(out / CACHE)
+                result = _build_and_write(roots, options, out)
+                result.notices.append(f"the cache in {out / CACHE} was damaged ({err}); built from scratch")
+                return result
+        except OSError as err:  # e.g. a full disk: the previous outputs are still whole
+            where = f" ({err.filename})" if err.filename else ""
+            raise OutputError(f"--out {out}: cannot write{where}: {err.strerror or err}; "
+                              "the previous outputs are unchanged") from err
 
 
 def remove_leftovers(out: Path) -> None:
     """Files a killed build left behind: staged outputs and cache files never renamed into place."""
-    for path in [*out.glob(".*.tmp"), *out.glob(".store-*.partial"), *out.glob("nquads.partial"),
-                 *(out / CACHE).rglob("*.tmp")]:
+    for path in [*out.glob(f".*{TMP_SUFFIX}"), *out.glob(f"nquads.partial/.*{TMP_SUFFIX}"), *out.glob(".store-*.partial"), *out.glob(".store-link-*"),
+                 *out.glob("nquads.partial"), *out.glob("nquads.old"), *(out / CACHE).rglob("*.tmp")]:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:

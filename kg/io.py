@@ -23,6 +23,8 @@ from pathlib import Path
 from .errors import CacheDamaged, OutputError
 
 LOCK_NAME = ".kg-build.lock"
+#: Staged outputs end with this until they are renamed into place (a killed build leaves them).
+TMP_SUFFIX = ".kg-tmp"
 
 
 def stage(path: Path, chunks: Iterable[bytes]) -> Path:
@@ -32,7 +34,7 @@ def stage(path: Path, chunks: Iterable[bytes]) -> Path:
     renames or deletes it. On error nothing is left behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
