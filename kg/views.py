@@ -1,7 +1,15 @@
-"""Slices of the graph a browser can draw: focus, types, dates, most connected.
+"""Views of the graph: the settled shards' compact views, and slices a browser can draw.
 
-Pure functions over the networkx graph; each returns a new graph. The
-interactive page and ``kg view`` use them.
+A :class:`ShardView` is what each settled shard keeps for the exporters
+that need no RDF (GraphML, GEXF): its nodes with the attributes of
+:data:`kg.shards.VIEW_ATTRS` and its edges. :class:`ShardViews` walks them
+one shard at a time, as often as asked, so a writer can take two passes
+(nodes, then edges) with one shard in memory; :func:`shard_views` is the
+one place that knows where a build keeps them.
+
+The slices (focus, types, dates, most connected) are pure functions over
+the networkx graph; each returns a new graph. The interactive page and
+``kg view`` use them.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -17,13 +25,57 @@ interactive page and ``kg view`` use them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Above this many nodes the page shows only the most connected ones.
 DEFAULT_MAX_NODES = 5000
+
+
+class ShardView(NamedTuple):
+    """One settled shard: ``nodes`` maps each IRI to its attributes (those of
+    :data:`kg.shards.VIEW_ATTRS` that are set, and ``degree``); ``edges`` are
+    ``(source IRI, target IRI, key, relation)``, each with its source in this shard.
+
+    >>> ShardView({"https://x.org/a": {"type": "article", "label": "A"}}, []).nodes["https://x.org/a"]["label"]
+    'A'
+    """
+
+    nodes: Mapping[str, Mapping[str, Any]]
+    edges: Sequence[tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True)
+class ShardViews:
+    """Every shard's view, in shard order, read again on each iteration (so it
+    can be walked twice while only one shard is in memory).
+
+    >>> views = ShardViews(lambda: iter([ShardView({}, []), ShardView({}, [])]))
+    >>> len(list(views)), len(list(views))
+    (2, 2)
+    """
+
+    open: Callable[[], Iterator[ShardView]]
+
+    def __iter__(self) -> Iterator[ShardView]:
+        return self.open()
+
+
+def shard_views(result: Any) -> ShardViews:
+    """The views of a build result's settled shards (``result.folder``, ``result.shards``)."""
+    from .shards import read_view
+
+    def read() -> Iterator[ShardView]:
+        for shard in range(result.shards):
+            view = read_view(result.folder, shard)
+            yield ShardView(view["nodes"], view["edges"])
+
+    return ShardViews(read)
 
 
 def find_node(graph: nx.MultiDiGraph, label_or_iri: str) -> str:
@@ -42,6 +94,8 @@ def find_node(graph: nx.MultiDiGraph, label_or_iri: str) -> str:
 
 def focus(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
     """The nodes within *depth* steps of *center* (edges in either direction)."""
+    import networkx as nx
+
     undirected = graph.to_undirected(as_view=True)
     keep = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
     return graph.subgraph(keep).copy()
@@ -66,6 +120,8 @@ def _day(value: Any) -> date | None:
 def in_period(graph: nx.MultiDiGraph, since: date | None, until: date | None) -> nx.MultiDiGraph:
     """Articles published in the period (undated ones dropped when a bound is set),
     and the other nodes still linked to one of them."""
+    import networkx as nx
+
     keep = set()
     for n, d in graph.nodes(data=True):
         if d["type"] != "article":
