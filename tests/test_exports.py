@@ -232,3 +232,10 @@ def test_hostile_text_stays_well_formed(tmp_path):
         assert nodes[iri]["by_reference"] is False
         assert nodes["https://x.org/o"]["domain"] == "x.org"
         assert edges == [(iri, "https://x.org/o", "publisher")]
+
+
+def test_empty_graph(tmp_path):
+    (tmp_path / "graph.graphml").write_bytes(b"".join(graphml_chunks([])))
+    (tmp_path / "graph.gexf").write_bytes(b"".join(gexf_chunks([ShardView({}, [])])))
+    assert nx_graphml(tmp_path / "graph.graphml") == ({}, [])
+    assert nx_gexf(tmp_path / "graph.gexf") == ({}, [])

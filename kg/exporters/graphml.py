@@ -1,12 +1,12 @@
 """GraphML for Gephi, Cytoscape, yEd and igraph: node type, label and the other view attributes.
 
 Streamed from the settled shards' views (:class:`kg.views.ShardView`) in
-shard order, so the same graph gives the same bytes and memory holds one
+shard order, so the same graph gives the same bytes and memory holds a
 shard, not the graph: the ``<key>`` declarations are fixed
 (:data:`kg.exporters.xmltext.NODE_ATTRS`, key id = attribute name), then
 every node, then, in a second pass over the views, every edge. Node ids
-are the IRIs; edge ids are ``e0``, ``e1`` … in the order written (Gephi
-drops an edge whose id it has already seen, so ids must be unique).
+are the IRIs; edge ids are ``e0``, ``e1`` … in the order written (readers
+that key edges by id, such as Gephi, refuse an id they have already seen).
 
 >>> from kg.views import ShardView
 >>> views = [ShardView({"https://x.org/a": {"type": "article", "label": "A & B", "degree": 1},
