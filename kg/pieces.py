@@ -31,10 +31,10 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codec import pack, unpack
 from .facts.reduce import Node, group, reduce_node, resolve_outlets
@@ -130,8 +130,33 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     return summary
 
 
-#: One shard's compact view: ``{iri: attributes and degree}`` and ``(source, target, key, relation)`` edges.
-ShardView = tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, str]]]
+class ShardView(NamedTuple):
+    """One settled shard: ``nodes`` maps each IRI to its attributes (those of
+    :data:`VIEW_ATTRS` that are set, and ``degree``); ``edges`` are
+    ``(source IRI, target IRI, key, relation)``, each with its source in this shard.
+
+    >>> ShardView({"https://x.org/a": {"type": "article", "label": "A"}}, []).nodes["https://x.org/a"]["label"]
+    'A'
+    """
+
+    nodes: Mapping[str, Mapping[str, Any]]
+    edges: Sequence[tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True)
+class ShardViews:
+    """Every shard's view, in shard order, read again on each iteration (so a writer can
+    walk them twice, nodes then edges, with one shard in memory).
+
+    >>> views = ShardViews(lambda: iter([ShardView({}, []), ShardView({}, [])]))
+    >>> len(list(views)), len(list(views))
+    (2, 2)
+    """
+
+    open: Callable[[], Iterator[ShardView]]
+
+    def __iter__(self) -> Iterator[ShardView]:
+        return self.open()
 
 
 @dataclass
@@ -166,11 +191,11 @@ class GraphPieces:
     def view(self, shard: int) -> ShardView:
         """A shard's compact nodes (the page's attributes and degree) and edges."""
         data = unpack(read_checked(piece_path(self.folder, shard, "view")))
-        return data["nodes"], list(data["edges"])
+        return ShardView(data["nodes"], list(data["edges"]))
 
-    def views(self) -> Iterator[ShardView]:
-        for shard in range(self.shards):
-            yield self.view(shard)
+    def views(self) -> ShardViews:
+        """Every shard's view, as often as asked."""
+        return ShardViews(lambda: (self.view(shard) for shard in range(self.shards)))
 
     def top(self, shard: int) -> list[tuple[int, str]]:
         """A shard's most connected nodes, as ``(-degree, IRI)``, most connected first."""

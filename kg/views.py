@@ -1,7 +1,7 @@
 """Slices of the graph a browser can draw: focus, types, dates, most connected.
 
-Pure functions over the networkx graph; each returns a new graph. The
-interactive page and ``kg view`` use them.
+Pure functions over the networkx graph; each returns a new graph. ``kg view``
+uses them.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Above this many nodes the page shows only the most connected ones.
 DEFAULT_MAX_NODES = 5000
@@ -42,6 +43,8 @@ def find_node(graph: nx.MultiDiGraph, label_or_iri: str) -> str:
 
 def focus(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
     """The nodes within *depth* steps of *center* (edges in either direction)."""
+    import networkx as nx
+
     undirected = graph.to_undirected(as_view=True)
     keep = nx.single_source_shortest_path_length(undirected, center, cutoff=depth)
     return graph.subgraph(keep).copy()
@@ -66,6 +69,8 @@ def _day(value: Any) -> date | None:
 def in_period(graph: nx.MultiDiGraph, since: date | None, until: date | None) -> nx.MultiDiGraph:
     """Articles published in the period (undated ones dropped when a bound is set),
     and the other nodes still linked to one of them."""
+    import networkx as nx
+
     keep = set()
     for n, d in graph.nodes(data=True):
         if d["type"] != "article":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,24 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+#: The README's picture of the seeds' page; a test run rewrites it only when this variable is 1.
+README_SHOT = Path(__file__).resolve().parent / "screenshots" / "seeds-graph.png"
+UPDATE_SHOT = "KG_UPDATE_SCREENSHOTS"
+#: Runs before the page's scripts: every text drawn on a canvas is recorded with its font size
+#: on screen (CSS px: the font's px times the canvas transform's scale over the pixel ratio).
+MEASURE_TEXT = """
+(() => {
+  const proto = CanvasRenderingContext2D.prototype, fillText = proto.fillText;
+  window.kgDrawn = [];
+  proto.fillText = function (text) {
+    const px = parseFloat((/([0-9.]+)px/.exec(this.font) || [0, "0"])[1]);
+    const m = this.getTransform();
+    window.kgDrawn.push([String(text), px * Math.hypot(m.a, m.b) / (window.devicePixelRatio || 1)]);
+    return fillText.apply(this, arguments);
+  };
+})();
+"""
+NEXT_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +47,10 @@ def browser():
         b.close()
 
 
-def open_page(browser, path: Path):
+def open_page(browser, path: Path, init_script: str | None = None):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    if init_script:
+        page.add_init_script(init_script)
     errors: list[str] = []
     requests: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -40,14 +61,15 @@ def open_page(browser, path: Path):
     return page, errors, requests
 
 
-def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
+def test_seeds_page_draws_offline(browser, seeds_out, seeds_result, tmp_path):
     page, errors, requests = open_page(browser, seeds_out / "graph.html")
     assert int(page.evaluate("document.body.dataset.kgNodes")) == seeds_result.graph.number_of_nodes()
     assert errors == []
     assert [r for r in requests if not r.startswith("file:")] == []
-    shots = Path(__file__).resolve().parent.parent / "output"
-    shots.mkdir(exist_ok=True)
-    page.screenshot(path=str(shots / "seeds.png"))
+    page.screenshot(path=str(tmp_path / "seeds.png"))
+    assert (tmp_path / "seeds.png").read_bytes().startswith(b"\x89PNG")
+    if os.environ.get(UPDATE_SHOT) == "1":  # KG_UPDATE_SCREENSHOTS=1 pytest tests/test_html.py -k seeds
+        README_SHOT.write_bytes((tmp_path / "seeds.png").read_bytes())
     # search focuses the right node and lists its connections
     page.fill("#search", "Matthew Walsh")
     page.press("#search", "Enter")
@@ -62,12 +84,12 @@ def test_seeds_page_draws_offline(browser, seeds_out, seeds_result):
     page.close()
 
 
-def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result):
+def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result, tmp_path):
     page, errors, requests = open_page(browser, corpus_out / "graph.html")
     total = corpus_result.graph.number_of_nodes()
     assert int(page.evaluate("document.body.dataset.kgNodes")) == total
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
-    page.screenshot(path=str(Path(__file__).resolve().parent.parent / "output" / "corpus.png"))
+    page.screenshot(path=str(tmp_path / "corpus.png"))
     # outlet filter: only that outlet's articles and what they link to
     caixin = page.evaluate("Object.values(kg.byId).find(n => n.label === 'Caixin Global').id")
     page.select_option("#f-outlet", str(caixin))
@@ -86,6 +108,31 @@ def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result):
     # topic filter
     page.select_option("#f-topic", label=page.evaluate("Array.from(document.querySelectorAll('#f-topic option'))[1].textContent"))
     assert 0 < page.evaluate("kg.view.length") < total
+    page.close()
+
+
+def test_labels_keep_their_size_on_screen(browser, corpus_out):
+    """Hub labels stay about 13 px high when the view's scale changes without a zoom event:
+    a search jumps from the whole graph to one node at scale 1.2; moveTo zooms in to 8x on a hub."""
+    page, errors, _ = open_page(browser, corpus_out / "graph.html", MEASURE_TEXT)
+    page.evaluate(NEXT_FRAMES)
+    first = page.evaluate("kgDrawn.splice(0)")
+    assert len({text for text, _ in first}) >= 10  # the whole graph shows its hubs' labels
+    assert max(px for _, px in first) < 16
+    for step in ("search", "zoom"):
+        if step == "search":
+            page.fill("#search", "Matthew Walsh")
+            page.press("#search", "Enter")
+            assert page.evaluate("kg.network.getScale()") == pytest.approx(1.2)
+        else:
+            page.evaluate("kg.network.moveTo({scale: 8, position: kg.network.getPosition("
+                          "Object.values(kg.byId).find(n => n.label === 'Caixin Global').id)})")
+        page.evaluate(NEXT_FRAMES)
+        drawn = page.evaluate("kgDrawn.splice(0)")
+        assert drawn, f"no label drawn after the {step}"
+        tallest = max(drawn, key=lambda d: d[1])
+        assert 10 < tallest[1] < 16, f"after the {step}, {tallest[0]!r} is drawn {tallest[1]:.0f} px high"
+    assert errors == []
     page.close()
 
 
