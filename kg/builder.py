@@ -272,16 +272,22 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
     files.append(("report.json", report_chunks(result.problems, result.entries, result.documents, result.pieces,
                                                result.extraction)))
     files.append(("merges.json", merges_chunks(result.pieces, result.notes)))
-    written = _stage_and_rename(out_dir, files, clock)
-    if store:
-        from .store import update_store
+    staged = _stage(out_dir, files, clock)
+    try:
+        store_update = None
+        if store:
+            from .store import update_store
 
-        link, held = update_store(out_dir, result.pieces, work.state.store if work else {})
-        written.append(link)
-        if work:
-            work.state.store = held
-        clock.lap("update the SPARQL store")
+            store_update = update_store(out_dir, result.pieces, work.state.store if work else {})
+            clock.lap("make the SPARQL store")
+    except BaseException:
+        staged.discard()
+        raise
+    written = [store_update.commit()] if store_update else []  # the store first, then the files
+    written[:0] = staged.rename()
     if work:
+        if store_update:
+            work.state.store = store_update.record
         save_state(work.folder, work.state)
         for shard in work.dirty:
             piece_path(result.pieces.folder, shard, "nt-prev").unlink(missing_ok=True)
@@ -289,36 +295,48 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
     return written
 
 
-def _stage_and_rename(out_dir: Path, files: list[tuple[str, Any]], clock: Clock) -> list[Path]:
+@dataclass
+class Staged:
+    """Output files written beside their places, waiting to be renamed into them."""
+
+    files: list[tuple[Path, Path]] = field(default_factory=list)  # (place, staged file)
+    folders: dict[Path, Path] = field(default_factory=dict)  # place → staged folder (formats in parts)
+
+    def rename(self) -> list[Path]:
+        for path, tmp in self.files:
+            os.replace(tmp, path)
+        for top, partial in self.folders.items():
+            _swap_folder(partial, top)
+        return [path for path, _tmp in self.files] + list(self.folders)
+
+    def discard(self) -> None:
+        for _path, tmp in self.files:
+            tmp.unlink(missing_ok=True)
+        for partial in self.folders.values():
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _stage(out_dir: Path, files: list[tuple[str, Any]], clock: Clock) -> Staged:
     """Write every file to a temporary file beside its place (a format written in parts:
-    to a temporary folder), then rename them all; on any error remove what was staged."""
-    staged: list[tuple[Path, Path]] = []
-    folders: dict[Path, Path] = {}
+    into a temporary folder); on any error remove what was staged."""
+    staged = Staged()
     try:
         for name, chunks in files:
-            target = out_dir / name
             if "/" in name:
-                top = out_dir / name.split("/", 1)[0]
-                partial = folders.get(top)
+                top, part = name.split("/", 1)
+                partial = staged.folders.get(out_dir / top)
                 if partial is None:
-                    partial = folders[top] = top.with_name(top.name + ".partial")
+                    partial = staged.folders[out_dir / top] = out_dir / f"{top}.partial"
                     shutil.rmtree(partial, ignore_errors=True)
                     partial.mkdir()
-                os.replace(stage(partial / name.split("/", 1)[1], chunks), partial / name.split("/", 1)[1])
+                os.replace(stage(partial / part, chunks), partial / part)
             else:
-                staged.append((target, stage(target, chunks)))
+                staged.files.append((out_dir / name, stage(out_dir / name, chunks)))
             clock.lap(f"write {name.split('/', 1)[0]}")
     except BaseException:
-        for _path, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        for partial in folders.values():
-            shutil.rmtree(partial, ignore_errors=True)
+        staged.discard()
         raise
-    for path, tmp in staged:
-        os.replace(tmp, path)
-    for top, partial in folders.items():
-        _swap_folder(partial, top)
-    return [path for path, _tmp in staged] + list(folders)
+    return staged
 
 
 def _swap_folder(partial: Path, folder: Path) -> None:

@@ -3,7 +3,8 @@ into documents, with an outcome for every file.
 
 Only regular files are read (a FIFO, socket or device under an input folder is
 reported, never opened for reading), and never more than
-:data:`kg.sources.MAX_BYTES` of one, whatever the file system says of its size.
+:data:`kg.sources.MAX_BYTES` of one, whatever the file system says of its size
+(:func:`kg.sources.read_bounded`).
 File names that are not valid UTF-8 are shown with their bad bytes escaped.
 
 >>> import pathlib, tempfile
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 from .errors import ReadError, UnsupportedFormat
 from .model import Document, FileOutcome, ItemFailure, Provider
 from .readers import canonical_name, detect_format, get_reader
-from .sources import MAX_BYTES, as_source
+from .sources import as_source, read_bounded
 
 #: Manifest files: tab-separated, with a ``file`` and a ``url`` column.
 MANIFEST_COLUMNS = {"file", "url"}
@@ -109,34 +110,6 @@ def _not_regular(path: str) -> str:
     kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
             else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
     return f"not a regular file ({kind}); not read"
-
-
-def read_bounded(path: str | Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file, never more than *limit* (+1 to tell it is over);
-    raises :class:`~kg.errors.ReadError` for anything else. Opened without blocking, so
-    a FIFO put in a file's place cannot hang the build."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as err:
-        raise ReadError(f"cannot read file: {err.strerror or err}") from err
-    with os.fdopen(fd, "rb", buffering=0) as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ReadError("not a regular file; not read")
-        chunks, held = [], 0
-        try:
-            while held <= limit:
-                chunk = fh.read(min(1 << 20, limit + 1 - held))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                held += len(chunk)
-        except OSError as err:
-            raise ReadError(f"cannot read file: {err.strerror or err}") from err
-    data = b"".join(chunks)
-    if len(data) > limit:
-        raise ReadError(f"file is {max(st.st_size, len(data)):,} bytes, over the {limit:,}-byte limit")
-    return data
 
 
 def read_manifest(text: str) -> dict[str, str] | None:

@@ -213,3 +213,25 @@ class GraphPieces:
     @property
     def edge_counts(self) -> Counter[str]:
         return sum((s.edges for s in self.summaries.values()), Counter())
+
+
+def settle_documents(docs: Iterable[Any], folder: Path, exports: Iterable[str] = ("turtle", "jsonld")) -> GraphPieces:
+    """The settled graph of a few documents, in one shard in *folder* (for examples and tests).
+
+    >>> import tempfile, pathlib
+    >>> from kg.model import Document
+    >>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+    >>> pieces = settle_documents([doc], pathlib.Path(tempfile.mkdtemp()))
+    >>> dict(pieces.node_counts)
+    {'article': 1, 'outlet': 1}
+    """
+    from .facts.map import document_facts, outlet_names
+    from .facts.reduce import outlet_resolution
+    from .facts.shuffle import append_block, encode_block
+
+    docs = list(docs)
+    folder.mkdir(parents=True, exist_ok=True)
+    block = {(doc.source, str(doc.index)): document_facts(doc).facts for doc in docs}
+    append_block(folder, 0, encode_block(block))
+    resolution = outlet_resolution(pair for doc in docs for pair in outlet_names(doc))
+    return GraphPieces(folder, 1, {0: reduce_shard(folder, 0, resolution, exports, 5000)}, resolution)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,21 +211,45 @@ def strip_controls(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
+def read_bounded(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never more than *limit* (+1 to tell it is over);
+    raises :class:`~kg.errors.ReadError` for anything else. Opened without blocking, so
+    a FIFO put in a file's place cannot hang the build."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise ReadError(f"cannot read file: {err.strerror or err}") from err
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError("not a regular file; not read")
+        chunks, held = [], 0
+        try:
+            while held <= limit:
+                chunk = fh.read(min(1 << 20, limit + 1 - held))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                held += len(chunk)
+        except OSError as err:
+            raise ReadError(f"cannot read file: {err.strerror or err}") from err
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise ReadError(f"file is {max(st.st_size, len(data)):,} bytes, over the {limit:,}-byte limit")
+    return data
+
+
 def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
     """Make a :class:`Source` from a path, bytes or text.
 
     Raises :class:`~kg.errors.ReadError` for binary, oversized or undecodable input.
     """
     if isinstance(data, os.PathLike):
-        path = Path(data)
-        name = name or str(path)
+        name = name or str(data)
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ReadError(f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit", source=name)
-            raw = path.read_bytes()
-        except OSError as err:
-            raise ReadError(f"cannot read file: {err.strerror or err}", source=name) from err
+            raw: bytes | None = read_bounded(data)
+        except ReadError as err:
+            raise ReadError(err.message, source=name) from err
     elif isinstance(data, bytes):
         raw = data
     else:

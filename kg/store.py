@@ -17,6 +17,7 @@ import os
 import shutil
 from pathlib import Path
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 STORE_LINK = "store"
@@ -53,8 +54,6 @@ def _batches(pieces: Iterator[bytes], size: int = LOAD_BATCH) -> Iterator[bytes]
 def write_store(out_dir: Path, ntriples: bytes | Iterator[bytes], name: str | None = None) -> Path:
     """Load N-Triples (bytes, or pieces) into a new on-disk store and atomically point
     ``store`` at it."""
-    import pyoxigraph as ox
-
     if isinstance(ntriples, bytes):
         name = name or hashlib.sha256(ntriples).hexdigest()[:16]
         pieces: Iterator[bytes] = iter([ntriples])
@@ -65,13 +64,20 @@ def write_store(out_dir: Path, ntriples: bytes | Iterator[bytes], name: str | No
     link = out_dir / STORE_LINK
     if link.is_symlink() and os.readlink(link) == target.name and target.is_dir():
         return link
-    partial = _fresh(out_dir / f".store-{name}.partial")
+    return _swap(out_dir, load_store(out_dir / f".store-{name}.partial", pieces), target)
+
+
+def load_store(partial: Path, pieces: Iterator[bytes]) -> Path:
+    """A new on-disk store in *partial*, bulk-loaded from N-Triples pieces in batches."""
+    import pyoxigraph as ox
+
+    _fresh(partial)
     store = ox.Store(str(partial))
     for batch in _batches(pieces):
         store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store
-    return _swap(out_dir, partial, target)
+    return partial
 
 
 def _fresh(path: Path) -> Path:
@@ -99,21 +105,39 @@ def _swap(out_dir: Path, partial: Path, target: Path) -> Path:
     return link
 
 
-def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
-    """Bring ``store/`` up to date with a build's settled shards (:class:`kg.pieces.GraphPieces`).
+@dataclass
+class StoreUpdate:
+    """A new store made beside the current one, put in place by :meth:`commit`."""
+
+    out_dir: Path
+    record: dict[str, Any]  # what the store holds once committed: its folder, each shard's digest
+    partial: Path | None = None  # None: the current store already holds this graph
+
+    def commit(self) -> Path:
+        if self.partial is not None:
+            _swap(self.out_dir, self.partial, self.out_dir / self.record["folder"])
+        return self.out_dir / STORE_LINK
+
+
+def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> StoreUpdate:
+    """Make the store for a build's settled shards (:class:`kg.pieces.GraphPieces`) beside the
+    current one, without touching what readers see until :meth:`StoreUpdate.commit`.
 
     *recorded* is what the previous build said the store holds (its folder and
     each shard's N-Triples digest). When the store is still that one, it is copied
     (a RocksDB checkpoint: hard links) and only the triples removed and added in
     the shards that changed are applied, in one transaction; otherwise everything
-    is loaded in bulk. Either way the new store is swapped in atomically. Returns
-    the link and the new record."""
+    is loaded in bulk."""
     from .errors import CacheDamaged
+    from .io import read_checked
     from .pieces import piece_path
 
     current = {s: pieces.summaries[s].digest for s in range(pieces.shards)}
     name = hashlib.sha256(repr(sorted(current.items())).encode()).hexdigest()[:16]
     link = out_dir / STORE_LINK
+    update = StoreUpdate(out_dir, {"folder": f".store-{name}", "digests": current})
+    if link.is_symlink() and os.readlink(link) == f".store-{name}" and (out_dir / f".store-{name}").is_dir():
+        return update
     held = recorded.get("folder")
     changes: list[tuple[bytes, bytes]] | None = None
     if held and link.is_symlink() and os.readlink(link) == held and (out_dir / held).is_dir():
@@ -123,8 +147,6 @@ def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> tuple[
             if old == digest:
                 continue
             try:
-                from .io import read_checked
-
                 prev = read_checked(piece_path(pieces.folder, shard, "nt-prev"))
             except CacheDamaged:
                 prev = b""
@@ -132,13 +154,13 @@ def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> tuple[
                 changes = None
                 break
             changes.append((prev, pieces.chunk(shard, "nt")))
-    target = out_dir / f".store-{name}"
+    partial = out_dir / f".store-{name}.partial"
     if changes is None:
-        write_store(out_dir, pieces.chunks("nt"), name)
-    elif changes and held and target.name != held:
-        _patch(out_dir / held, out_dir / f".store-{name}.partial", changes)
-        _swap(out_dir, out_dir / f".store-{name}.partial", target)
-    return link, {"folder": target.name, "digests": current}
+        update.partial = load_store(partial, pieces.chunks("nt"))
+    elif changes:
+        _patch(out_dir / held, partial, changes)  # type: ignore[operator]
+        update.partial = partial
+    return update
 
 
 def _patch(held: Path, partial: Path, changes: list[tuple[bytes, bytes]]) -> None:

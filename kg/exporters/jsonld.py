@@ -5,8 +5,14 @@ it is settled (:func:`kg.rdf.jsonld_piece`), so subjects, properties and values
 come out in a stable order; any JSON-LD processor expands it back to the same
 triples.
 
->>> FILENAME
-'graph.jsonld'
+>>> import tempfile, pathlib
+>>> from kg.model import Document
+>>> from kg.pieces import settle_documents
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+>>> export = Export(settle_documents([doc], pathlib.Path(tempfile.mkdtemp())), max_nodes=100)
+>>> import json
+>>> [(name, len(json.loads(b"".join(data))["@graph"])) for name, data in files(export)]
+[('graph.jsonld', 2)]
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
 """N-Quads, one file per shard (``nquads/part-00000.nq`` …) in the named graph
 :data:`GRAPH_IRI`, for the bulk loaders of Oxigraph, Virtuoso and Fuseki.
 
->>> FILENAME, GRAPH_IRI
-('nquads', 'https://w3id.org/newskg/graph')
+>>> import tempfile, pathlib
+>>> from kg.model import Document
+>>> from kg.pieces import settle_documents
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+>>> export = Export(settle_documents([doc], pathlib.Path(tempfile.mkdtemp())), max_nodes=100)
+>>> [(name, b"".join(data).count(b"<https://w3id.org/newskg/graph> .")) for name, data in files(export)]
+[('nquads/part-00000.nq', 11)]
 """
 
 from __future__ import annotations

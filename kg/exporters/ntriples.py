@@ -1,8 +1,13 @@
 """N-Triples, one triple per line, each shard's lines sorted, so the file is byte-stable
 (one shard below 2,000 input files: fully sorted).
 
->>> FILENAME
-'graph.nt'
+>>> import tempfile, pathlib
+>>> from kg.model import Document
+>>> from kg.pieces import settle_documents
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+>>> export = Export(settle_documents([doc], pathlib.Path(tempfile.mkdtemp())), max_nodes=100)
+>>> [(name, len(b"".join(data).splitlines())) for name, data in files(export)]
+[('graph.nt', 11)]
 """
 
 from __future__ import annotations

@@ -4,8 +4,13 @@ Each shard's piece is written by Oxigraph's serializer while it is settled
 (:func:`kg.rdf.turtle_piece`), so the same graph gives the same bytes; tests
 parse it back with rdflib as an independent parser.
 
->>> FILENAME
-'graph.ttl'
+>>> import tempfile, pathlib
+>>> from kg.model import Document
+>>> from kg.pieces import settle_documents
+>>> doc = Document(source="a.md", format="feed", title="A", urls={"web": "https://x.org/a"})
+>>> export = Export(settle_documents([doc], pathlib.Path(tempfile.mkdtemp())), max_nodes=100)
+>>> [(name, b"".join(data).count(b"schema:headline")) for name, data in files(export)]
+[('graph.ttl', 1)]
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from ..dates import to_xsd
 from ..facts.reduce import Node
+from ..identity.languages import language_code
 from ..namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
 
 
@@ -108,7 +109,6 @@ URL_PROPERTIES = {
     "page": KG.pageUrl,
     "analysis": KG.analysisUrl,
 }
-LANGUAGE_CODES = {"english": "en", "dutch": "nl", "german": "de", "french": "fr", "spanish": "es", "chinese": "zh"}
 #: An IRI kg writes as an IRI: http(s), ASCII, percent-escapes well formed; anything
 #: else from a document stays an ``xsd:anyURI`` literal.
 _IRI_SAFE = re.compile(
@@ -137,22 +137,6 @@ def _safe_text(text: str) -> str:
 
 def _url_node(url: str) -> Term:
     return IRI(url) if _IRI_SAFE.match(url) else Lit(_safe_text(url), XSD.anyURI)
-
-
-def language_code(name: str) -> str:
-    """``English`` → ``en``; codes pass through; unknown names stay as written."""
-    key = name.strip().lower()
-    if key in LANGUAGE_CODES:
-        return LANGUAGE_CODES[key]
-    if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", key):
-        return key
-    try:
-        import pycountry
-
-        lang = pycountry.languages.lookup(name)
-        return str(getattr(lang, "alpha_2", None) or lang.alpha_3)
-    except LookupError:
-        return name
 
 
 def article_triples(s: IRI, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:

@@ -23,6 +23,7 @@ import re
 
 from ..errors import ReadError
 from ..model import QA, BiasScore, Document, Provider, SDGRelevance
+from ..identity.languages import lookup_language
 from ..namespaces import SDG_NAMES
 from .base import clean, non_empty_lines
 
@@ -95,20 +96,10 @@ def detect(text: str) -> bool:
     return BIAS_HEADING in text or sum(1 for _n, line in lines if line.endswith("?")) >= 2
 
 
-def _language(name: str) -> str | None:
-    import pycountry
-
-    try:
-        lang = pycountry.languages.lookup(name)
-    except LookupError:
-        return None
-    return getattr(lang, "alpha_2", None) or getattr(lang, "alpha_3", None)
-
-
 def extract_facets(rows: list[str], doc: Document) -> None:
     """Language, country, then tags / organisations / people, in that order."""
     rows = list(rows)
-    if rows and _language(rows[0]):
+    if rows and lookup_language(rows[0]):
         doc.language = rows.pop(0)
         if rows:
             doc.country = rows.pop(0)
