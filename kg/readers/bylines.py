@@ -87,12 +87,14 @@ def _significant(words: list[str]) -> list[str]:
 
 def is_outlet(name: str, outlets: Iterable[str] = (), domains: Iterable[str] = ()) -> bool:
     """Is *name* the outlet itself: its name (maybe with a domain ending), its domain's own word,
-    or its name's first word followed by lower-case words (``Guardian sport``, ``heise online``)?
+    or its name or first word followed by lower-case words (``Guardian sport``, ``Open Quay newsroom``)?
 
     >>> is_outlet("Le Point.fr", ["Le Point"]), is_outlet("heise online", domains=["www.heise.de"])
     (True, True)
-    >>> is_outlet("Guardian sport", ["The Guardian"]), is_outlet("Tim Chan", ["Rolling Stone"])
-    (True, False)
+    >>> is_outlet("Guardian sport", ["The Guardian"]), is_outlet("Open Quay newsroom", ["Open Quay"])
+    (True, True)
+    >>> is_outlet("Tim Chan", ["Rolling Stone"])
+    False
     """
     k = key(name)
     words = name.split()
@@ -105,6 +107,10 @@ def is_outlet(name: str, outlets: Iterable[str] = (), domains: Iterable[str] = (
         if o and (k == o or (k.startswith(o) and len(k) - len(o) <= 3)):
             return True
         if head and len(words) > 1 and rest_lower and first == key(head[0]):
+            return True
+        n = len(head)
+        if head and len(words) > n and [key(w) for w in words[:n]] == [key(w) for w in head] \
+                and all(w.islower() for w in words[n:]):
             return True
     for domain in domains:
         labels = [p for p in domain.lower().split(".") if p not in ("www", "m", "amp")]

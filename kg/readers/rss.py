@@ -156,18 +156,19 @@ def _date(entry: Any, notes: list[str]) -> tuple[Any, str | None, dict[str, Any]
     from datetime import datetime, timezone
 
     extra: dict[str, Any] = {}
+    stored = dict(entry)  # feedparser's own mapping answers "updated" with "published"; read what the file had
     for key in ("published", "updated", "created"):
-        raw = entry.get(key)
+        raw = stored.get(key)
         if not raw:
             continue
         when = parse_when(raw)
-        if when is None and entry.get(key + "_parsed"):
-            when = datetime(*entry[key + "_parsed"][:6], tzinfo=timezone.utc)
+        if when is None and stored.get(key + "_parsed"):
+            when = datetime(*stored[key + "_parsed"][:6], tzinfo=timezone.utc)
             notes.append(f"{key} {str(raw)[:40]!r}: read by feedparser, given in UTC")
         if when is None:
             notes.append(f"{key}: not a date: {str(raw)[:40]!r}")
             continue
-        updated = entry.get("updated")
+        updated = stored.get("updated")
         if key == "published" and updated and updated != raw and parse_when(updated) != when:
             extra["updated"] = str(updated)
         return when, str(raw), extra
