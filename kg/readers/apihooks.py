@@ -32,7 +32,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..model import Document, Image, Subject
+from ..model import Document, Image, Provider, Subject
 from .base import clean
 from .bylines import split_byline
 from .iptc import media_topic
@@ -48,6 +48,10 @@ NINJS_LISTS = {"subject": "topic", "subjects": "topic", "person": "person", "peo
 EVENT_REGISTRY_CONCEPTS = {"person": "person", "org": "organization", "loc": "place", "wiki": "topic"}
 NYT_SITE = "https://www.nytimes.com/"
 _CUT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+(\d+) chars\]\s*$")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> list[dict[str, Any]]:
@@ -89,8 +93,9 @@ def newsapi(record: dict[str, Any], doc: Document) -> None:
 
 def guardian(record: dict[str, Any], doc: Document) -> None:
     """Guardian Content API: tags, main-image elements, the publication as the outlet."""
-    publication = _text((record.get("fields") or {}).get("publication")) if isinstance(record.get("fields"), dict) else None
-    doc.provider.name = "The Observer" if publication == "The Observer" else "The Guardian"  # type: ignore[union-attr]
+    fields = _dict(record.get("fields"))
+    doc.provider = doc.provider or Provider()
+    doc.provider.name = "The Observer" if _text(fields.get("publication")) == "The Observer" else "The Guardian"
     for tag in _list(record.get("tags")):
         title, kind, url = _text(tag.get("webTitle")), _text(tag.get("type")), _text(tag.get("webUrl"))
         if not title:
@@ -111,7 +116,7 @@ def guardian(record: dict[str, Any], doc: Document) -> None:
             continue
         assets = []
         for asset in _list(element.get("assets")):
-            data = asset.get("typeData") if isinstance(asset.get("typeData"), dict) else {}
+            data = _dict(asset.get("typeData"))
             if _text(asset.get("file")):
                 assets.append((Image(url=_text(asset["file"]) or "", width=_int(data.get("width")),
                                      height=_int(data.get("height")), caption=_text(data.get("caption"))),
@@ -140,7 +145,7 @@ def nyt(record: dict[str, Any], doc: Document) -> None:
     if people:
         doc.authors += [p for p in people if p not in doc.authors]
     elif isinstance(byline, dict) and _text(byline.get("original")):
-        found = split_byline(byline["original"], [doc.provider.name if doc.provider else ""])
+        found = split_byline(byline["original"], [(doc.provider.name or "") if doc.provider else ""])
         doc.authors += found.people
     if isinstance(byline, dict) and _text(byline.get("original")):
         doc.extra["byline"] = _text(byline["original"])

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from ..model import Document, Image, Provider
 from . import apihooks
 from .base import clean
-from .bylines import split_byline
+from .bylines import is_home_page, split_byline
 from .markup import html_paragraphs, html_text, text_paragraphs
 from .when import parse_when
 
@@ -242,6 +242,11 @@ def build_document(schema: Schema, record: dict[str, Any], name: str, index: int
             _fill(doc, kind, value, schema)
     if schema.hook:
         schema.hook(record, doc)
+    web = doc.urls.get("web")
+    if web and is_home_page(web):
+        doc.extra["url"] = doc.urls.pop("web")
+        doc.notes.append(f"record {index + 1}: url {web[:80]!r} is a home page, not the article's own url; "
+                         "kept in extra, not used as its identity")
     if not doc.urls.get("web") and not doc.title:
         raise ValueError("neither a url nor a title")
     if byline is not None:

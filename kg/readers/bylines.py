@@ -81,6 +81,21 @@ def is_address(text: str) -> bool:
     return bool(_ADDRESS.match(text.strip()))
 
 
+def is_home_page(url: str) -> bool:
+    """A site's home page (no path, no query): not an article's own url, so not its identity.
+
+    >>> is_home_page("https://www.3dnatives.com"), is_home_page("https://x.org/a/")
+    (True, False)
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc) and parts.path in ("", "/") and not parts.query
+
+
 def _significant(words: list[str]) -> list[str]:
     return [w for w in words if w.lower() != "the"]
 

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from ..errors import NoArticles, ReadError
 from ..model import Document, Image, ItemFailure, Provider
 from .base import clean, line_of
-from .bylines import split_byline
+from .bylines import is_home_page, split_byline
 from .jsontext import load_json, shape
 from .markup import html_paragraphs, text_paragraphs
 from .when import parse_when
@@ -103,6 +103,8 @@ def extract_item(item: Any, provider: Provider, inherited: dict[str, Any], name:
     doc = Document(source=name, format=NAME, line=line, index=index)
     doc.title = _text(item, "title")
     url, item_id = _text(item, "url"), _text(item, "id")
+    if url and is_home_page(url):
+        doc.extra["url"], url = url, None  # a home page is not the item's own url
     if url:
         doc.urls["web"] = url
     if not doc.urls and not doc.title:
@@ -124,7 +126,7 @@ def extract_item(item: Any, provider: Provider, inherited: dict[str, Any], name:
         doc.notes += byline.notes
         if byline.organizations:
             doc.extra.setdefault("byline_organizations", []).extend(byline.organizations)
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tags: list[Any] = item["tags"] if isinstance(item.get("tags"), list) else []
     doc.topics = list(dict.fromkeys(t for t in (clean(x) for x in tags if isinstance(x, str)) if t))
     summary = _text(item, "summary")
     doc.excerpt = summary

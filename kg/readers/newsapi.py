@@ -86,7 +86,7 @@ def api_error(value: Any) -> str | None:
     """
     if not isinstance(value, dict):
         return None
-    inner = value.get("response") if isinstance(value.get("response"), dict) else value
+    inner: dict[str, Any] = value["response"] if isinstance(value.get("response"), dict) else value
     status = str(inner.get("status", "")).lower()
     if status in ("error", "failed", "fail"):
         code = inner.get("code")
@@ -106,7 +106,8 @@ def records_of(value: Any) -> tuple[list[Any], Schema | None, str | None]:
     """``(records, schema of the first record, where they were)``; no records → ``([], None, None)``."""
     if isinstance(value, list):
         first = next((r for r in value if isinstance(r, dict)), None)
-        return value, schema_of(first) if first else None, "top-level list"
+        schema = schema_of(first) if first else None
+        return (value, schema, "top-level list") if schema else ([], None, None)
     if not isinstance(value, dict):
         return [], None, None
     own = schema_of(value)

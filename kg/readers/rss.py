@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 from ..errors import NoArticles, ReadError
 from ..model import Document, Image, ItemFailure, Provider
 from .base import clean
-from .bylines import split_byline
+from .bylines import is_home_page, split_byline
 from .markup import html_paragraphs, html_text
 from .when import parse_when
 
@@ -120,7 +120,7 @@ def extract_channel(feed: Any) -> tuple[Provider, dict[str, Any]]:
     title = _text(feed.get("title"), feed.get("title_detail"))
     name = clean(feed.get("prism_publicationname")) or title
     link = feed.get("link")
-    images = []
+    images: list[Image] = []
     image = feed.get("image") or {}
     for url in (image.get("href") or image.get("url"), feed.get("logo"), feed.get("icon")):
         if url and all(i.url != url for i in images):
@@ -140,6 +140,8 @@ def _urls(entry: Any) -> tuple[dict[str, str], dict[str, Any]]:
     extra: dict[str, Any] = {}
     link = clean(entry.get("link"))
     guid = clean(entry.get("id"))
+    if link and is_home_page(link):
+        extra["link"], link = link, None  # a home page is not the item's own url
     if link:
         urls["web"] = link
     if guid and guid != link:
@@ -163,7 +165,8 @@ def _date(entry: Any, notes: list[str]) -> tuple[Any, str | None, dict[str, Any]
             continue
         when = parse_when(raw)
         if when is None and stored.get(key + "_parsed"):
-            when = datetime(*stored[key + "_parsed"][:6], tzinfo=timezone.utc)
+            t = stored[key + "_parsed"]
+            when = datetime(t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, tzinfo=timezone.utc)
             notes.append(f"{key} {str(raw)[:40]!r}: read by feedparser, given in UTC")
         if when is None:
             notes.append(f"{key}: not a date: {str(raw)[:40]!r}")

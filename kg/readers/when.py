@@ -68,8 +68,9 @@ def parse_when(text: object) -> datetime | None:
         return parsed
     m = _BASIC.match(value)
     if m:
+        y, mo, d, h, mi, s = map(int, m.groups())
         try:
-            return datetime(*map(int, m.groups()), tzinfo=timezone.utc)  # type: ignore[misc]
+            return datetime(y, mo, d, h, mi, s, tzinfo=timezone.utc)
         except ValueError:
             return None
     return _rfc822(value)
