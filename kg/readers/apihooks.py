@@ -42,6 +42,9 @@ from .when import parse_when
 NYT_KEYWORDS = {"subject": "topic", "persons": "person", "glocations": "place", "organizations": "organization",
                 "creative_works": "topic"}
 GUARDIAN_TAGS = {"keyword": "topic", "series": "topic"}
+#: Guardian ``fields`` the schema table reads (the rest is kept in ``extra["guardian_fields"]``).
+GUARDIAN_FIELDS_READ = {"headline", "standfirst", "trailText", "body", "bodyText", "shortUrl", "byline", "lang",
+                        "wordcount", "productionOffice", "lastModified", "firstPublicationDate", "publication"}
 NINJS_LISTS = {"subject": "topic", "subjects": "topic", "person": "person", "people": "person",
                "organisation": "organization", "organisations": "organization", "organization": "organization",
                "organizations": "organization", "place": "place", "places": "place"}
@@ -94,6 +97,9 @@ def newsapi(record: dict[str, Any], doc: Document) -> None:
 def guardian(record: dict[str, Any], doc: Document) -> None:
     """Guardian Content API: tags, main-image elements, the publication as the outlet."""
     fields = _dict(record.get("fields"))
+    rest = {k: v for k, v in fields.items() if k not in GUARDIAN_FIELDS_READ and isinstance(v, (str, int, float, bool))}
+    if rest:
+        doc.extra["guardian_fields"] = {k: v.strip() if isinstance(v, str) else v for k, v in sorted(rest.items())}
     doc.provider = doc.provider or Provider()
     doc.provider.name = "The Observer" if _text(fields.get("publication")) == "The Observer" else "The Guardian"
     for tag in _list(record.get("tags")):

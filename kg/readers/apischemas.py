@@ -50,7 +50,13 @@ class Schema:
     marks: tuple[frozenset[str], ...]  # a record has every key of one of these sets
     fields: Mapping[str, tuple[str, ...]]
     hook: Hook | None = None
+    hook_keys: frozenset[str] = frozenset()  # record keys the hook reads
     requires: Callable[[dict[str, Any]], bool] = field(default=lambda record: True)
+
+    @property
+    def consumed(self) -> frozenset[str]:
+        """The record's top-level keys this schema reads; other plain values go to ``extra``."""
+        return self.hook_keys | {re.split(r"[.\[]", path, maxsplit=1)[0] for paths in self.fields.values() for path in paths}
 
 
 NEWSAPI = Schema(
@@ -80,7 +86,7 @@ GUARDIAN = Schema(
             "extra.id": ("id",), "extra.api_url": ("apiUrl",), "extra.wordcount": ("fields.wordcount",),
             "extra.production_office": ("fields.productionOffice",), "extra.last_modified": ("fields.lastModified",),
             "extra.pillar": ("pillarName",)},
-    hook=apihooks.guardian,
+    hook=apihooks.guardian, hook_keys=frozenset({"tags", "elements", "fields"}),
 )
 NYT = Schema(
     "nyt", "NYT Article Search", "nyt-api",
@@ -91,7 +97,7 @@ NYT = Schema(
             "extra.id": ("_id", "uri"), "extra.word_count": ("word_count",), "extra.print_page": ("print_page",),
             "extra.news_desk": ("news_desk",), "extra.subsection": ("subsection_name",),
             "extra.kicker": ("headline.kicker",), "extra.print_headline": ("headline.print_headline",)},
-    hook=apihooks.nyt,
+    hook=apihooks.nyt, hook_keys=frozenset({"byline", "keywords", "multimedia", "headline"}),
 )
 EVENT_REGISTRY = Schema(
     "eventregistry", "Event Registry", "eventregistry",
@@ -101,7 +107,8 @@ EVENT_REGISTRY = Schema(
             "extra.uri": ("uri",), "extra.event_uri": ("eventUri",), "extra.story_uri": ("storyUri",),
             "extra.sentiment": ("sentiment",), "extra.is_duplicate": ("isDuplicate",), "extra.data_type": ("dataType",),
             "extra.relevance": ("relevance",)},
-    hook=apihooks.eventregistry,
+    hook=apihooks.eventregistry, hook_keys=frozenset({"authors", "concepts", "categories", "date", "time",
+                                                       "dateTime"}),
 )
 NINJS = Schema(
     "ninjs", "IPTC ninjs", "ninjs",
@@ -121,7 +128,7 @@ NINJS = Schema(
             "extra.located": ("located",), "extra.copyright_notice": ("copyrightnotice", "copyrightNotice"),
             "extra.usage_terms": ("usageterms", "usageTerms"), "extra.embargoed": ("embargoed",),
             "extra.ninjs_version": ("standard.version",), "extra.genre": ("genres[0].uri", "genre[0].code")},
-    hook=apihooks.ninjs,
+    hook=apihooks.ninjs, hook_keys=frozenset(apihooks.NINJS_LISTS) | {"uri", "bodies", "associations"},
 )
 #: Checked in this order: a record takes the first schema whose marks it has.
 SCHEMAS: tuple[Schema, ...] = (NEWSAPI, GDELT, GUARDIAN, NYT, EVENT_REGISTRY, NINJS)
@@ -242,6 +249,10 @@ def build_document(schema: Schema, record: dict[str, Any], name: str, index: int
             _fill(doc, kind, value, schema)
     if schema.hook:
         schema.hook(record, doc)
+    for key in sorted(record.keys() - schema.consumed):
+        value = record[key]
+        if isinstance(value, (str, int, float, bool)) and value != "" and key not in doc.extra:
+            doc.extra[key] = _kept(value)
     web = doc.urls.get("web")
     if web and is_home_page(web):
         doc.extra["url"] = doc.urls.pop("web")

@@ -158,7 +158,7 @@ def _date(entry: Any, notes: list[str]) -> tuple[Any, str | None, dict[str, Any]
     from datetime import datetime, timezone
 
     extra: dict[str, Any] = {}
-    stored = dict(entry)  # feedparser's own mapping answers "updated" with "published"; read what the file had
+    stored = dict(entry)
     for key in ("published", "updated", "created"):
         raw = stored.get(key)
         if not raw:
@@ -220,7 +220,8 @@ def _media(entry: Any, doc: Document) -> None:
             continue
         seen.add(url)
         doc.images.append(Image(url=str(url), width=_int(item.get("width")), height=_int(item.get("height"))))
-    for enc in entry.get("enclosures", []):
+    enclosures = [link for link in entry.get("links", []) if isinstance(link, dict) and link.get("rel") == "enclosure"]
+    for enc in enclosures:
         url, kind = enc.get("href"), str(enc.get("type", ""))
         if url and kind.startswith("image/") and url not in seen:
             seen.add(url)
@@ -256,6 +257,7 @@ def _kept(entry: Any) -> dict[str, Any]:
 def extract_item(entry: Any, provider: Provider, inherited: dict[str, Any], name: str, index: int,
                  line: int) -> Document:
     """One feed item as a document; raises :class:`ValueError` when it has neither link nor title."""
+    entry = dict(entry)  # a plain dict: feedparser's own answers some keys with others (updated → published)
     doc = Document(source=name, format=NAME, line=line, index=index)
     doc.extra = _kept(entry)
     doc.title = _text(entry.get("title"), entry.get("title_detail"))
