@@ -469,3 +469,28 @@ def test_fuzz_feed_builds(items, blob):
     check_build({"feed.rss": rss("".join(items)), "blob.rss": blob,
                  "feed.json": '{"version": "https://jsonfeed.org/version/1", "items": [%s]}' % ",".join(
                      '{"id": "%d", "title": %s}' % (n, repr(i[:40]).replace("'", '"')) for n, i in enumerate(items))})
+
+
+@pytest.mark.parametrize("body, version", [
+    ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/">'
+     "<channel><title>Old Port News</title><link>https://old-port.example/</link></channel>"
+     "<item><title>Tide tables</title><link>https://old-port.example/tides</link></item></rdf:RDF>", "RSS 0.90"),
+    ('<rss version="0.91"><channel><title>Old Port News</title><link>https://old-port.example/</link>'
+     "<item><title>Tide tables</title><link>https://old-port.example/tides</link></item></channel></rss>", "RSS 0.91"),
+    ('<rss version="0.92"><channel><title>Old Port News</title><link>https://old-port.example/</link>'
+     "<item><title>Tide tables</title><link>https://old-port.example/tides</link>"
+     '<enclosure url="https://old-port.example/t.jpg" type="image/jpeg" length="1"/></item></channel></rss>', "RSS 0.92"),
+    ('<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Port News</title>'
+     '<link rel="alternate" type="text/html" href="https://old-port.example/"/><entry><title>Tide tables</title>'
+     '<link rel="alternate" type="text/html" href="https://old-port.example/tides"/>'
+     "<issued>2004-05-01T10:00:00+02:00</issued></entry></feed>", "Atom 0.3"),
+])
+def test_older_feed_versions(body, version):
+    assert detect_format(body) == "rss", version
+    (doc,) = get_reader("rss").read(body, "old.xml")
+    assert (doc.title, doc.urls["web"]) == ("Tide tables", "https://old-port.example/tides"), version
+    assert (doc.provider.name, doc.provider.domain) == ("Old Port News", "old-port.example"), version
+    if version == "Atom 0.3":
+        assert doc.published.isoformat() == "2004-05-01T10:00:00+02:00"
+    if version == "RSS 0.92":
+        assert doc.images[0].url == "https://old-port.example/t.jpg"

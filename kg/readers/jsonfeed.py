@@ -26,14 +26,15 @@ An item that is not an object, or has neither url nor title, is an
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import NoArticles, ReadError
 from ..model import Document, Image, ItemFailure, Provider
-from .base import clean, line_of
+from .base import clean
 from .bylines import is_home_page, split_byline
-from .jsontext import load_json, shape
+from .jsontext import Lines, load_json, shape
 from .markup import html_paragraphs, text_paragraphs
 from .when import parse_when
 
@@ -151,12 +152,10 @@ def read(text: str, name: str) -> list[Document | ItemFailure]:
         raise NoArticles("JSON Feed has no items", source=name)
     provider, inherited = extract_feed(feed)
     out: list[Document | ItemFailure] = []
-    search_from = 0
+    lines = Lines(text)
     for n, item in enumerate(feed["items"], start=1):
         key = item.get("id") if isinstance(item, dict) else None
-        line = line_of(text, f'"{key}"', search_from) if isinstance(key, str) and key else None
-        if line:
-            search_from = text.index(f'"{key}"', search_from)
+        line = lines.find(json.dumps(key)) if isinstance(key, (str, int)) and not isinstance(key, bool) else None
         try:
             out.append(extract_item(item, provider, inherited, name, n - 1, line or 1))
         except ValueError as err:

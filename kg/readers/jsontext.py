@@ -89,6 +89,28 @@ def shape(text: str) -> str | None:
     return "object"
 
 
+class Lines:
+    """Line numbers of positions in one text, counted forward from the last one asked
+    (records are found in file order, so a file is scanned once, not once per record).
+
+    >>> lines = Lines("a\\nb\\nc")
+    >>> lines.find('"x"'), lines.find("c"), lines.find("b")
+    (None, 3, None)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def find(self, needle: str) -> int | None:
+        """Line of the next *needle* at or after the last one found, else ``None``."""
+        at = self.text.find(needle, self.pos)
+        if at < 0:
+            return None
+        self.line += self.text.count("\n", self.pos, at)
+        self.pos = at
+        return self.line
+
+
 def json_lines(text: str, name: str) -> Iterator[tuple[int, Any | ReadError]]:
     """``(line number, value or ReadError)`` for every non-empty line of JSON Lines text."""
     for number, line in enumerate(text.split("\n"), start=1):

@@ -38,7 +38,7 @@ from typing import Any
 from ..errors import NoArticles, ReadError
 from ..model import Document, ItemFailure
 from .apischemas import SCHEMAS, Schema, build_document, schema_of
-from .jsontext import json_lines, load_json, parse, shape
+from .jsontext import Lines, json_lines, load_json, parse, shape
 
 NAME = "newsapi"
 SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -154,28 +154,26 @@ def detect(text: str) -> bool:
     return True
 
 
-def _line_of(text: str, record: Any, start: int) -> tuple[int | None, int]:
-    """Line of a record's url (or id) in the text, searching from *start*."""
+def _line_of(lines: Lines, record: Any) -> int | None:
+    """Line of a record's url (or id) in the text, after the previous record's."""
     if not isinstance(record, dict):
-        return None, start
+        return None
     for key in ("url", "webUrl", "web_url", "uri", "id"):
         value = record.get(key)
         if isinstance(value, str) and value:
             for form in (value, value.replace("/", "\\/")):
-                pos = text.find(form, start)
-                if pos >= 0:
-                    return text.count("\n", 0, pos) + 1, pos
-    return None, start
+                line = lines.find(form)
+                if line:
+                    return line
+    return None
 
 
 def _read_records(records: list[Any], name: str, text: str, first_index: int, line: int | None,
                   out: list[Document | ItemFailure]) -> None:
-    search_from = 0
+    lines = Lines(text)
     for offset, record in enumerate(records):
         index = first_index + offset
-        where = line
-        if line is None:
-            where, search_from = _line_of(text, record, search_from)
+        where = line if line is not None else _line_of(lines, record)
         schema = schema_of(record) if isinstance(record, dict) else None
         if schema is None:
             what = f"keys: {', '.join(sorted(map(str, record))[:12])}" if isinstance(record, dict) else \
