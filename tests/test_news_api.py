@@ -456,3 +456,13 @@ def test_fuzz_api_templates_with_random_values(data):
         assert all(isinstance(a, str) and a for a in doc.authors)
         assert all(isinstance(i.url, str) and i.url for i in doc.images)
         json.dumps(doc.extra, default=str)
+
+
+def test_broken_json_fails_with_its_line_and_text_in_brackets_is_not_json(tmp_path):
+    (tmp_path / "cut.json").write_text('{"status": "ok",\n "articles": [\n  {"source": {"name": "X"}, "title": "T",,}\n]}\n')
+    (tmp_path / "note.txt").write_text("[Breaking] Harbour closed\n\nThe harbour is closed today.\n")
+    result = kg.build([tmp_path], ner="none")
+    by_name = {o.name.rsplit("/", 1)[-1]: o for o in result.outcomes}
+    cut = by_name["cut.json"]
+    assert (cut.status, cut.format, cut.line) == ("failed", "newsapi", 3) and "not valid JSON" in cut.reason
+    assert by_name["note.txt"].format != "newsapi"

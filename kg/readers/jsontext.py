@@ -8,7 +8,7 @@ here nesting deeper than :data:`MAX_DEPTH` and the non-JSON constants
 
 >>> load_json('{"a": [1, 2]}')
 {'a': [1, 2]}
->>> shape('  [{"a": 1}]'), shape('{"a": 1}\\n{"a": 2}\\n'), shape("plain text")
+>>> shape('  [{"a": 1}]'), shape('{"a": 1}\\n{"a": 2}\\n'), shape("[Breaking] plain text")
 ('array', 'lines', None)
 """
 
@@ -60,28 +60,29 @@ def parse(text: str, name: str = "<input>", line: int | None = None) -> Any:
 
 
 @lru_cache(maxsize=4)
-def _cached(text: str) -> tuple[Any, str | None]:
+def _cached(text: str) -> tuple[Any, ReadError | None]:
     try:
         return parse(text), None
     except ReadError as err:
-        return None, str(err.message) + (f" (line {err.line})" if err.line else "")
+        return None, err
 
 
 def load_json(text: str, name: str = "<input>") -> Any:
     """The parsed JSON document (cached for the last few texts); :class:`ReadError` if it is not JSON."""
     value, error = _cached(text)
     if error is not None:
-        raise ReadError(error, source=name)
+        raise ReadError(error.message, source=name, line=error.line, column=error.column)
     return value
 
 
 def shape(text: str) -> str | None:
     """``object``, ``array`` or ``lines`` (JSON Lines: one object per line) from the first
-    characters; ``None`` when the text does not start like JSON."""
+    characters; ``None`` when the text does not start like JSON (``[Breaking] news`` does not)."""
     head = text.lstrip("\ufeff \t\r\n")
+    second = head[1:].lstrip(" \t\r\n")[:1]
     if head.startswith("["):
-        return "array"
-    if not head.startswith("{"):
+        return "array" if second and second in '{["-0123456789tfn]' else None
+    if not head.startswith("{") or not second or second not in '"}':
         return None
     first, _, rest = head.partition("\n")
     if rest.lstrip().startswith("{") and first.rstrip().endswith("}"):

@@ -38,7 +38,7 @@ from typing import Any
 from ..errors import NoArticles, ReadError
 from ..model import Document, ItemFailure
 from .apischemas import SCHEMAS, Schema, build_document, schema_of
-from .jsontext import Lines, json_lines, load_json, parse, shape
+from .jsontext import Lines, json_lines, load_json, shape
 
 NAME = "newsapi"
 SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -91,7 +91,7 @@ def api_error(value: Any) -> str | None:
     if status in ("error", "failed", "fail"):
         code = inner.get("code")
         return f"API error{f' {code}' if code else ''}: {inner.get('message') or inner.get('errors') or 'no message'}"
-    if "error" in value and not any(k in value for k in ("articles", "response", "results")):
+    if value.get("error") and not any(k in value for k in ("articles", "response", "results")):
         error = value["error"]
         message = error.get("message") or error if isinstance(error, dict) else error
         return f"error response: {message}"
@@ -140,18 +140,10 @@ def _unknown(value: Any) -> str:
 
 
 def detect(text: str) -> bool:
-    """Any JSON text or JSON Lines: a file of an unknown shape is then reported (skipped, with
-    its top-level keys) rather than left unexplained; it never becomes an article."""
-    kind = shape(text)
-    if kind is None:
-        return False
-    try:
-        if kind == "lines":
-            return isinstance(parse(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0]), dict)
-        load_json(text)
-    except ReadError:
-        return False
-    return True
+    """Any text that starts like JSON or JSON Lines: a file of an unknown shape is then reported
+    with its top-level keys, and broken JSON with the line and column of the error, rather than
+    left unexplained; neither ever becomes an article."""
+    return shape(text) is not None
 
 
 def _line_of(lines: Lines, record: Any) -> int | None:
