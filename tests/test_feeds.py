@@ -424,6 +424,30 @@ def test_a_large_feed_reports_every_item(tmp_path):
     assert [f.index for f in failures] == list(range(100, 3001, 100))
 
 
+@pytest.mark.parametrize("kind, unit", [("unclosed tags", "<a "), ("unclosed attributes", '<a b="'),
+                                        ("unclosed comments", "<!--"), ("nested blocks", "<div>")])
+def test_pathological_markup_reads_in_linear_time(kind, unit):
+    import time
+
+    description = escape(unit * 40_000)
+    text = rss(f"<item><title>T</title><link>https://x.org/a</link><description>{description}</description></item>")
+    start = time.perf_counter()
+    (doc,) = get_reader("rss").read(text, "slow.rss")
+    assert time.perf_counter() - start < 5, kind  # the standard library's html.parser took minutes
+    assert doc.title == "T"
+
+
+@pytest.mark.parametrize("head", [" " * 70_000 + "<rss>", "<!--" * 20_000, "<?" * 30_000, "<!DOCTYPE x [" + "a" * 70_000,
+                                  "\n\n  <?xml version='1.0'?>\n<!-- x -->\n<rss version='2.0'><channel></channel></rss>"])
+def test_detection_is_quick_on_any_prolog(head):
+    import time
+
+    start = time.perf_counter()
+    found = detect_format(head)
+    assert time.perf_counter() - start < 1
+    assert found == ("rss" if head.endswith("</rss>") else None)
+
+
 # --- fuzzing ----------------------------------------------------------------------------
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "40"))

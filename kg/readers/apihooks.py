@@ -88,9 +88,10 @@ def newsapi(record: dict[str, Any], doc: Document) -> None:
         doc.extra["title_as_given"] = doc.title
         doc.title = doc.title[: -len(outlet) - 3].rstrip() or doc.title
     if doc.body:
-        m = _CUT.search(doc.body[-1])
+        last = doc.body[-1]
+        m = _CUT.search(last, max(0, len(last) - 60))
         if m:
-            doc.body[-1] = doc.body[-1][: m.start()].rstrip() + "…"
+            doc.body[-1] = last[: m.start()].rstrip() + "…"
             doc.extra["content_cut_chars"] = int(m.group(1))
 
 

@@ -52,6 +52,8 @@ _BRACKETS = re.compile(r"\s*\([^)]{0,40}\)")
 _PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 _ROLE = re.compile(r"\s+(?:[\w-]+\s+)?(?:editor|correspondent|reporter|writer|columnist|critic|analyst)$")
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al", "ibn", "y"}
+#: Longer "bylines" are text pasted into the wrong field, not names.
+MAX_BYLINE = 400
 #: Bylines that name nobody.
 NOBODY = {"staff", "agencies", "agency", "reporters", "editors", "editorial", "newsroom", "news desk", "admin",
           "administrator", "anonymous", "unknown", "guest", "wires", "wire"}
@@ -173,7 +175,11 @@ def split_byline(text: object, outlets: Iterable[str] = (), domains: Iterable[st
     out = Byline()
     if text is None or isinstance(text, (dict, list, bool)):
         return out
-    value = clean(_TAG.sub(" ", _COMMENT.sub(" ", str(text))))
+    raw = str(text)
+    if len(raw) > MAX_BYLINE:
+        out.notes.append(f"author field of {len(raw):,} characters is not a byline; ignored")
+        return out
+    value = clean(_TAG.sub(" ", _COMMENT.sub(" ", raw)))
     if not value:
         return out
     outlets, domains = [o for o in outlets if o], [d for d in domains if d]

@@ -55,14 +55,12 @@ SUFFIXES = (".rss", ".atom", ".rdf", ".xml")
 
 #: How far into the text the root element is looked for.
 SNIFF_CHARS = 65_536
-_PROLOG = re.compile(
-    r"\A\ufeff?(?:\s+|<\?[^>]{0,2000}\?>|<!--.{0,20000}?-->|<!DOCTYPE[^>\[]{0,2000}(?:\[.{0,50000}?\])?\s*>)*"
-    r"<(?:[\w.-]+:)?(rss|feed|RDF)\b([^>]{0,5000})>", re.DOTALL)
+_ROOT = re.compile(r"<(?:[\w.-]{1,40}:)?([\w.-]{1,40})([^>]{0,5000})>")
 _ATOM_NS = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RSS1_NS = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
 _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"'])[^\"']*", re.IGNORECASE)
-_ITEM_TAG = re.compile(r"<(?:[\w.-]+:)?(?:item|entry)\b[^>]*>")
+_ITEM_TAG = re.compile(r"<(?:[\w.-]{1,40}:)?(?:item|entry)\b[^>]{0,2000}>")
 #: feedparser keys read into the record or derived by feedparser itself (not kept in extra).
 KNOWN = {
     "title", "title_detail", "link", "links", "id", "guidislink", "published", "published_parsed", "updated",
@@ -72,18 +70,50 @@ KNOWN = {
 }
 
 
+def root_element(head: str) -> tuple[str, str] | None:
+    """``(name, attributes)`` of the first element, after the XML declaration, processing
+    instructions, comments and a DOCTYPE; ``None`` when the text does not start like XML.
+    (A loop over the prolog, not one regular expression: it stays linear on any input.)
+
+    >>> root_element('<?xml version="1.0"?>\\n<!-- c --><!DOCTYPE rss [<!ELEMENT x ANY>]><rss version="2.0">')
+    ('rss', ' version="2.0"')
+    """
+    pos, end = 0, len(head)
+    while pos < end:
+        if head[pos] in " \t\r\n\ufeff":
+            pos += 1
+            continue
+        if head.startswith("<?", pos):
+            close = head.find("?>", pos + 2)
+            nxt = close + 2
+        elif head.startswith("<!--", pos):
+            close = head.find("-->", pos + 4)
+            nxt = close + 3
+        elif head[pos:pos + 9].upper() == "<!DOCTYPE":
+            bracket, close = head.find("[", pos), head.find(">", pos)
+            if 0 <= bracket < close:
+                close = head.find(">", head.find("]", bracket))
+            nxt = close + 1
+        else:
+            m = _ROOT.match(head, pos)
+            return (m.group(1), m.group(2)) if m else None
+        if close < 0:
+            return None  # the prolog never closes
+        pos = nxt
+    return None
+
+
 def detect(text: str) -> bool:
     """The root element is ``rss``, an Atom ``feed``, or an RSS 1.0 / 0.90 ``rdf:RDF``."""
     head = text[:SNIFF_CHARS]
-    m = _PROLOG.match(head)
-    if not m:
+    root = root_element(head)
+    if root is None:
         return False
-    root = m.group(1)
-    if root == "rss":
+    if root[0] == "rss":
         return True
-    if root == "feed":
-        return any(ns in m.group(2) for ns in _ATOM_NS)
-    return any(ns in head for ns in _RSS1_NS)
+    if root[0] == "feed":
+        return any(ns in root[1] for ns in _ATOM_NS)
+    return root[0] == "RDF" and any(ns in head for ns in _RSS1_NS)
 
 
 def _parse(text: str, name: str) -> Any:
