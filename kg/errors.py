@@ -61,3 +61,15 @@ class UsageError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed or names an unknown library query."""
+
+
+class NoArticles(ReadError):
+    """A file in a format kg reads that holds no article (an API error body, an
+    empty result page, a feed without items, JSON of another shape).
+
+    It is a :class:`ReadError` so that code which knows only that reports it as
+    a failed file; the build reports it as *skipped*, with this reason.
+
+    >>> isinstance(NoArticles("API error: rate limited", source="r.json"), ReadError)
+    True
+    """

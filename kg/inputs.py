@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ReadError, UnsupportedFormat
+from .errors import NoArticles, ReadError, UnsupportedFormat
 from .model import Document, FileOutcome, ItemFailure, Provider
 from .readers import canonical_name, detect_format, get_reader
 from .sources import as_source, read_bounded
@@ -200,6 +200,8 @@ def read_bytes(data: bytes, name: str, fmt: str | None, url: str | None = None) 
         return [], FileOutcome(name, "skipped", reason=_skip_reason(source.text, name), notes=source.notes)
     try:
         records = get_reader(format_name).read(source.text, name)
+    except NoArticles as err:
+        return [], FileOutcome(name, "skipped", format=format_name, reason=err.message, notes=source.notes)
     except ReadError as err:
         return [], FileOutcome(name, "failed", format=format_name, reason=err.message, line=err.line,
                                column=err.column, notes=source.notes)

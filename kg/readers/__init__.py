@@ -11,7 +11,7 @@ to nothing: a file no reader recognises is reported, never forced.
 >>> get_reader("pdf")
 Traceback (most recent call last):
 ...
-kg.errors.UnsupportedFormat: unknown format 'pdf' (known: analysis, feed, page)
+kg.errors.UnsupportedFormat: unknown format 'pdf' (known: analysis, feed, jsonfeed, newsapi, page, rss)
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ READERS = {
     "feed": "kg.readers.feed",
     "page": "kg.readers.page",
     "analysis": "kg.readers.analysis",
+    "rss": "kg.readers.rss",
+    "jsonfeed": "kg.readers.jsonfeed",
+    "newsapi": "kg.readers.newsapi",
 }
 #: Other names users may give with ``--format``.
 ALIASES = {
@@ -41,9 +44,33 @@ ALIASES = {
     "byline": "page",
     "analysis-page": "analysis",
     "mytinyfeed": "analysis",
+    "atom": "rss",
+    "rdf": "rss",
+    "rss1": "rss",
+    "rss2": "rss",
+    "syndication": "rss",
+    "xml-feed": "rss",
+    "json-feed": "jsonfeed",
+    "news-api": "newsapi",
+    "api": "newsapi",
+    "api-json": "newsapi",
+    "jsonl": "newsapi",
+    "ndjson": "newsapi",
+    "newsapi.org": "newsapi",
+    "guardian": "newsapi",
+    "guardian-api": "newsapi",
+    "nyt": "newsapi",
+    "nyt-api": "newsapi",
+    "ninjs": "newsapi",
+    "gdelt": "newsapi",
+    "eventregistry": "newsapi",
+    "event-registry": "newsapi",
+    "newsapi.ai": "newsapi",
 }
-#: Detection order: the most specific format first.
-DETECT_ORDER = ("feed", "analysis", "page")
+#: Detection order: the most specific format first. ``rss`` looks at the XML root
+#: element, ``jsonfeed`` at a JSON Feed version; ``newsapi`` takes any other JSON
+#: (a file of an unknown shape is then reported with its keys, never read as articles).
+DETECT_ORDER = ("feed", "rss", "jsonfeed", "newsapi", "analysis", "page")
 
 
 def canonical_name(name: str) -> str:

@@ -1,0 +1,1 @@
+"""Controlled vocabularies kg ships (data files, with their licences in NOTICE.md)."""
