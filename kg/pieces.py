@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .codec import pack, unpack
+from .facts.records import Fact
 from .facts.reduce import Node, group, reduce_node, resolve_outlets
 from .facts.shuffle import load_facts
 from .io import nested_json, read_checked, write_checked
@@ -231,7 +232,8 @@ def settle_documents(docs: Iterable[Any], folder: Path, exports: Iterable[str] =
 
     docs = list(docs)
     folder.mkdir(parents=True, exist_ok=True)
-    block = {(doc.source, str(doc.index)): document_facts(doc).facts for doc in docs}
+    block: dict[tuple[str, str], list[Fact] | None] = {
+        (doc.source, str(doc.index)): document_facts(doc).facts for doc in docs}
     append_block(folder, 0, encode_block(block))
     resolution = outlet_resolution(pair for doc in docs for pair in outlet_names(doc))
     return GraphPieces(folder, 1, {0: reduce_shard(folder, 0, resolution, exports, 5000)}, resolution)
