@@ -18,6 +18,7 @@ once every document is read.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,9 +28,9 @@ from ..identity.domains import registrable_domain
 from ..identity.names import acronym_definitions, is_single_name, name_key, slug, topic_key
 from ..identity.places import lookup_place
 from ..identity.urls import InvalidUrl, canonical_url, resource_url, url_key
-from ..model import Document, Image, Mention, Provider, Related
+from ..model import Document, Image, Mention, Provider, Related, Subject
 from ..namespaces import SDG_NAMES, article_iri, digest, entity_iri, image_iri, outlet_iri, sdg_goal_iri
-from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, Saw, What
+from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw, What
 
 #: Places kept per surface form in the merge report (the rest are counted).
 MAX_SOURCES = 20
@@ -37,6 +38,10 @@ MAX_SOURCES = 20
 URL_ROLES = ("web", "page", "original", "amp", "cdn_amp")
 #: Which source wins a disputed fact: a file read beats a related listing.
 FILE, REFERENCE = 2, 1
+#: IRIs of the IPTC Media Topics vocabulary (a topic with one of these is that concept).
+IPTC_MEDIATOPIC = "http://cv.iptc.org/newscodes/mediatopic/"
+#: An IRI a source gives that kg keeps as ``sameAs`` (well-formed http(s) only).
+_IRI = re.compile(r"^https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]*)?$")
 #: Provisional IRIs of outlets known only by name start with this.
 NAMED_OUTLET = outlet_iri("name-")
 
@@ -283,8 +288,27 @@ def document_facts(doc: Document) -> DocumentFacts:
     """Every fact one document states, in document order (the map step)."""
     out = DocumentFacts()
     emit = _Emit(out, doc)
+    iri = out.article = _article_facts(emit, doc)
+    text = " ".join(filter(None, [doc.title, doc.excerpt, *doc.body, *(qa.answer for qa in doc.qa)]))
+    acronyms = acronym_definitions(text)
+    _named(emit, doc, iri, acronyms)
+    for image in doc.images:
+        img = _image(emit, image, doc.source)
+        if img:
+            emit.edge(iri, img, "image")
+    _assessments(emit, doc, iri)
+    related_iris = [_related(emit, iri, rel, doc) for rel in doc.related]
+    for mention in doc.mentions:
+        target = iri if mention.related is None else related_iris[mention.related]
+        if target is not None:
+            _mention(emit, mention, target, doc.source, acronyms)
+    return out
+
+
+def _article_facts(emit: _Emit, doc: Document) -> str:
+    """The document's own article: identity, urls, every field it claims, its outlet."""
     key = primary_key(doc)
-    iri = out.article = article_iri(key)
+    iri = article_iri(key)
     src = where(doc)
     _article(emit, iri)
     emit(iri, ReadFrom(src))
@@ -306,13 +330,18 @@ def document_facts(doc: Document) -> DocumentFacts:
         _claim(emit, iri, "photo_credit", credit, FILE, src)
     for k, v in sorted(doc.extra.items()):
         _claim(emit, iri, "extra", (k, v), FILE, src)
+    _claim(emit, iri, "retrieved", doc.retrieved, FILE, src)
     outlet = _outlet(emit, doc.provider, keys[0].url if keys else None, doc.source, "provider")
     if outlet:
         emit.edge(iri, outlet, "publisher")
         if doc.site_name:
             emit(outlet, Alias(doc.site_name, 1))
-    text = " ".join(filter(None, [doc.title, doc.excerpt, *doc.body, *(qa.answer for qa in doc.qa)]))
-    acronyms = acronym_definitions(text)
+    return iri
+
+
+def _named(emit: _Emit, doc: Document, iri: str, acronyms: dict[str, str]) -> None:
+    """Topics, organisations, people, places the document names in fields, and the
+    entities and topics a source already extracted (:class:`kg.model.Subject`)."""
     for topic in doc.topics:
         _entity(emit, "topic", topic, iri, "about", doc.source, "topics")
     for tag in doc.tags:
@@ -327,10 +356,42 @@ def document_facts(doc: Document) -> DocumentFacts:
         _entity(emit, "person", editor, iri, "editor", doc.source, "editor")
     if doc.country:
         _place(emit, doc.country, iri, "location", doc.source, "country")
-    for image in doc.images:
-        img = _image(emit, image, doc.source)
-        if img:
-            emit.edge(iri, img, "image")
+    for subject in doc.subjects:
+        _subject(emit, subject, iri, doc.source, acronyms)
+
+
+def _subject(emit: _Emit, subject: Subject, article: str, source: str, acronyms: dict[str, str]) -> None:
+    """An entity or topic a source already extracted: linked like one from fields, with
+    evidence naming the source; a vocabulary's own IRI is the topic's identity (IPTC
+    Media Topics), any other IRI the source gives is kept as the same thing elsewhere."""
+    field_ = f"subjects ({subject.source})"
+    entity: str | None
+    if subject.type == "topic" and subject.iri and subject.iri.startswith(IPTC_MEDIATOPIC):
+        entity = subject.iri
+        emit(entity, Named({"type": "topic", "label": subject.name}, subject.name, 1, source, field_,
+                           "iptc-media-topic"))
+        emit.edge(article, entity, "about")
+    elif subject.type == "place":
+        entity = _place(emit, subject.name, article, "mentions", source, field_)
+    elif subject.type in ("topic", "organization", "person"):
+        relation = "about" if subject.type == "topic" else "mentions"
+        entity = _entity(emit, subject.type, subject.name, article, relation, source, field_, acronyms)
+    else:
+        emit.note(source, f"subject {subject.name[:60]!r} of unknown type {subject.type!r}; not linked")
+        return
+    if entity is None:
+        return
+    if subject.iri and entity != subject.iri and _IRI.match(subject.iri):
+        emit(entity, SameAs(subject.iri))
+    key = f"subjects:{subject.source}:{entity}"
+    emit(f"{article}/mention/{digest(key)}", Evidence({
+        "entity": entity, "article": article, "field": "subjects", "start": None, "end": None,
+        "extractor": subject.source, "score": None, "text": subject.name,
+    }))
+
+
+def _assessments(emit: _Emit, doc: Document, iri: str) -> None:
+    """An analysis page's questions and answers, bias scores and SDG relevance."""
     for n, qa in enumerate(doc.qa, start=1):
         q = f"{iri}/question/{n}"
         emit(q, Exists({"type": "question", "label": qa.question, "answer": qa.answer}))
@@ -348,12 +409,6 @@ def document_facts(doc: Document) -> DocumentFacts:
                          "direction": sdg.direction, "relevance": sdg.relevance, "rationale": sdg.rationale}))
         emit.edge(iri, s, "sdg", f"sdg:{s}")
         emit.edge(s, goal, "goal")
-    related_iris = [_related(emit, iri, rel, doc) for rel in doc.related]
-    for mention in doc.mentions:
-        target = iri if mention.related is None else related_iris[mention.related]
-        if target is not None:
-            _mention(emit, mention, target, doc.source, acronyms)
-    return out
 
 
 def _mention(emit: _Emit, mention: Mention, article: str, source: str, acronyms: dict[str, str]) -> None:

@@ -88,10 +88,16 @@ class Evidence(NamedTuple):
     mention: dict[str, Any]
 
 
-What = Exists | Named | Claim | Saw | Alias | Edge | InEdge | ReadFrom | Evidence
+class SameAs(NamedTuple):
+    """The same thing in another vocabulary or knowledge base, as a source says."""
+
+    iri: str
+
+
+What = Exists | Named | Claim | Saw | Alias | Edge | InEdge | ReadFrom | Evidence | SameAs
 
 #: Record classes by their code on disk (append only: codes are part of the cache format).
-KINDS: tuple[Any, ...] = (Exists, Named, Claim, Saw, Alias, Edge, InEdge, ReadFrom, Evidence)
+KINDS: tuple[Any, ...] = (Exists, Named, Claim, Saw, Alias, Edge, InEdge, ReadFrom, Evidence, SameAs)
 _CODES = {cls: code for code, cls in enumerate(KINDS)}
 
 

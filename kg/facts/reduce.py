@@ -29,7 +29,7 @@ from ..identity.domains import looks_like_domain
 from ..identity.names import best_label, name_key, slug
 from ..namespaces import outlet_iri
 from .map import NAMED_OUTLET, outlet_attrs
-from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, Saw
+from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw
 
 #: Places kept per surface form in the merge report (the rest are counted).
 MAX_SOURCES = 20
@@ -134,7 +134,7 @@ def _plain(value: Any) -> Any:
     return to_xsd(value) if isinstance(value, datetime) else value
 
 
-_SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", "language",
+_SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", "language", "retrieved",
            "site_name", "article_type", "body", "label")
 
 
@@ -167,6 +167,7 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
     sources: list[str] = []
     seen_edges: set[tuple[str, str]] = set()
     seen_in: set[tuple[str, str]] = set()
+    same_as: set[str] = set()
     filled: dict[str, Any] | None = None  # the attributes last merged (hubs get equal ones again and again)
     for fact in facts:
         what = fact.what
@@ -197,6 +198,8 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
             sources.append(what.where)
         elif isinstance(what, Evidence) and node.mention is None:
             node.mention = what.mention
+        elif isinstance(what, SameAs):
+            same_as.add(what.iri)
     if attrs.get("type") == "article":
         _settle_article(node, claims, sources)
     if names and attrs:
@@ -207,6 +210,8 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
             label = attrs["label"]
         attrs["label"] = label
         attrs["alt_names"] = sorted({f for f in names if f != label})
+    if same_as and attrs:
+        attrs["same_as"] = sorted(same_as)
     node.edges.sort()
     node.incoming.sort()
     return node

@@ -152,6 +152,8 @@ def article_triples(s: IRI, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
         yield s, SDO.articleBody, _lit(d["body"])
     if d.get("published"):
         yield s, SDO.datePublished, _lit(d["published"])
+    if d.get("retrieved"):
+        yield s, KG.dateRetrieved, _lit(d["retrieved"])
     for alt in d.get("alt_published", []):
         yield s, KG.alternativeDatePublished, _lit(alt)
     if d.get("url"):
@@ -194,6 +196,8 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
         yield s, SK.prefLabel, _lit(d["label"])
         for alt in d.get("alt_names", []):
             yield s, SK.altLabel, _lit(alt)
+        for same in d.get("same_as", []):
+            yield s, SK.exactMatch, IRI(same)
         return
     if kind == "goal":
         yield s, SK.prefLabel, _lit(d["label"])
@@ -202,6 +206,8 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
     yield s, SDO.name, _lit(d["label"])
     for alt in d.get("alt_names", []):
         yield s, SDO.alternateName, _lit(alt)
+    for same in d.get("same_as", []):
+        yield s, SDO.sameAs, IRI(same)
     if kind == "outlet":
         if d.get("domain"):
             yield s, KG.domain, _lit(d["domain"])
@@ -255,8 +261,9 @@ def settled_triples(node: Node) -> Iterator[tuple[IRI, IRI, Term]]:
         yield s, KG.mentionOf, IRI(m["entity"])
         yield s, KG.inArticle, IRI(m["article"])
         yield s, KG.textField, _lit(m["field"])
-        yield s, KG.startOffset, _lit(m["start"])
-        yield s, KG.endOffset, _lit(m["end"])
+        if m["start"] is not None:
+            yield s, KG.startOffset, _lit(m["start"])
+            yield s, KG.endOffset, _lit(m["end"])
         yield s, KG.extractor, _lit(m["extractor"])
         yield s, KG.surfaceForm, _lit(m["text"])
         if m.get("score") is not None:
