@@ -38,7 +38,7 @@ from .inputs import collect_files, manifests
 from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome
 from .pieces import PIECES, GraphPieces, piece_path
-from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_outlets, settle_shards
+from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_provisional, settle_shards
 from .views import DEFAULT_MAX_NODES
 
 CACHE = ".kg-cache"
@@ -239,9 +239,9 @@ def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
     if ner != "none":
         extraction = extract_and_map(state, mapped, files, task, ner, options.spacy_model, workdir, options.workers)
         clock.lap("extract text and map")
-    dirty |= mapped.dirty | route_outlets(state, folder, {name for _p, name in todo}, shards)
+    dirty |= mapped.dirty | route_provisional(state, folder, {name for _p, name in todo}, shards)
     dirty |= {s for s in range(shards) if s not in state.summaries}
-    clock.lap("route outlets known by name")
+    clock.lap("resolve outlets and names across the corpus")
     settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine)
     clock.lap(f"settle {len(dirty)} of {shards} shards")
     kept = [(n, state.files[n]) for _p, n in files if n in state.files]

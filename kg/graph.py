@@ -26,10 +26,10 @@ from typing import Any
 
 import networkx as nx
 
-from .facts.map import document_facts, outlet_names
-from .facts.reduce import Node, group, outlet_resolution, reduce_node, resolve_outlets
+from .facts.map import document_facts
+from .facts.reduce import Node, group, reduce_node, resolve
 from .model import Document
-from .pieces import GraphPieces
+from .pieces import GraphPieces, document_targets
 
 
 @dataclass
@@ -46,16 +46,13 @@ class MergeLog:
 def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
     """Build the graph of *docs* in memory; the same documents (in any order) give the same graph."""
     log = MergeLog()
-    facts = []
-    seen = []
-    for doc in sorted(docs, key=lambda d: (d.source, d.index)):
-        out = document_facts(doc)
+    docs = sorted(docs, key=lambda d: (d.source, d.index))
+    mapped = [document_facts(doc) for doc in docs]
+    for doc, out in zip(docs, mapped):
         log.documents[(doc.source, doc.index)] = out.article
         log.notes.extend(out.notes)
-        facts.extend(out.facts)
-        seen.extend(outlet_names(doc))
-    nodes = [reduce_node(iri, node_facts)
-             for iri, node_facts in sorted(group(resolve_outlets(facts, outlet_resolution(seen))).items())]
+    facts = resolve((f for out in mapped for f in out.facts), document_targets(docs, mapped))
+    nodes = [reduce_node(iri, node_facts) for iri, node_facts in sorted(group(facts).items())]
     for node in nodes:
         entry = node.merge_entry()
         if entry:

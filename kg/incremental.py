@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 from .codec import pack, unpack
 from .errors import CacheDamaged
+from .facts.names import NameTable, Target
 from .facts.records import Fact
 from .facts.shuffle import decode_facts, encode_facts
 from .model import FileOutcome
@@ -99,6 +100,8 @@ class FileRecord:
     named_shards: list[int] = field(default_factory=list)
     texts: int = 0  # texts given to the extractor
     mentions: int = 0  # mentions it found
+    names: list[tuple[str, str, str, int]] = field(default_factory=list)  # kg.facts.names.NameClaim
+    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (acronym key, long form key) defined
 
 
 class Entry(NamedTuple):
@@ -119,6 +122,8 @@ class Entry(NamedTuple):
     outlets: tuple[tuple[str, str], ...]
     texts: int
     mentions: int
+    names: tuple[tuple[str, str, str, int], ...] = ()
+    acronyms: tuple[tuple[str, str], ...] = ()
 
     @property
     def shards(self) -> tuple[int, ...]:
@@ -155,7 +160,8 @@ def entry(record: FileRecord) -> Entry:
                  None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),
                  pack_shards(record.shards), pack_shards(record.named_shards),
                  tuple((n["source"], n["message"]) for n in record.notes),
-                 tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions)
+                 tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions,
+                 tuple((c[0], c[1], c[2], c[3]) for c in record.names), tuple((a, b) for a, b in record.acronyms))
 
 
 @dataclass
@@ -167,20 +173,23 @@ class BuildState:
     summaries: dict[int, ShardSummary] = field(default_factory=dict)
     provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → facts about outlets known by name
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
-    resolution: dict[str, str] = field(default_factory=dict)
+    resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRI → where its facts go
     salt: str = ""
     extraction: dict[str, Any] = field(default_factory=dict)
     store: dict[str, Any] = field(default_factory=dict)  # folder and shard digests it holds
     outlets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, domain) → files; derived
+    names: NameTable = field(default_factory=NameTable)  # every file's name claims; derived
     changed: set[str] = field(default_factory=set)  # files to write back
 
     def remove(self, name: str) -> Entry | None:
         """Forget a file; return what was kept of it."""
         old = self.files.pop(name, None)
-        for pair in old.outlets if old is not None else ():
-            self.outlets[pair] -= 1
-            if self.outlets[pair] <= 0:
-                del self.outlets[pair]
+        if old is not None:
+            for pair in old.outlets:
+                self.outlets[pair] -= 1
+                if self.outlets[pair] <= 0:
+                    del self.outlets[pair]
+            self.names.update(old.names, old.acronyms, sign=-1)
         self.provisional.pop(name, None)
         self.known.pop(name, None)
         self.changed.add(name)
@@ -190,6 +199,7 @@ class BuildState:
         """Remember a file just read (and mapped)."""
         self.files[record.name] = entry(record)
         self.outlets.update(record.outlets)
+        self.names.update(record.names, record.acronyms)
         if record.provisional:
             self.provisional[record.name] = record.provisional
         if record.known:
@@ -224,13 +234,14 @@ def load_state(folder: Path, config: str) -> BuildState:
                 db.close()
                 reset(folder)
                 return fresh
-            state = BuildState(config, resolution=meta["resolution"], salt=meta["salt"],
+            state = BuildState(config, resolution={k: Target(*v) for k, v in meta["resolution"].items()}, salt=meta["salt"],
                                extraction=meta["extraction"], store=meta["store"],
                                summaries={s[0]: ShardSummary.from_plain(s) for s in meta["summaries"]})
             for name, data, provisional, known in db.execute("SELECT name, entry, provisional, known FROM files"):
                 old = Entry(*unpack(data))
                 state.files[name] = old
                 state.outlets.update(old.outlets)
+                state.names.update(old.names, old.acronyms)
                 if provisional is not None:
                     state.provisional[name] = decode_facts(name, unpack(provisional))
                 if known is not None:

@@ -38,7 +38,8 @@ from typing import Any, NamedTuple
 
 from .codec import pack, unpack
 from .facts.records import Fact
-from .facts.reduce import Node, group, reduce_node, resolve_outlets
+from .facts.names import Target
+from .facts.reduce import Node, group, reduce_node, resolve
 from .facts.shuffle import load_facts
 from .io import nested_json, read_checked, write_checked
 from .rdf import jsonld_piece, node_lines, turtle_piece
@@ -79,14 +80,14 @@ def piece_path(folder: Path, shard: int, kind: str) -> Path:
     return folder / f"{shard:04d}.{kind}"
 
 
-def settle(folder: Path, shard: int, resolution: dict[str, str]) -> list[Node]:
+def settle(folder: Path, shard: int, targets: dict[str, Target]) -> list[Node]:
     """Every node of a shard, settled from its current facts, in IRI order."""
     facts = load_facts(folder, shard)
-    every = resolve_outlets((f for key in sorted(facts) for f in facts[key]), resolution)
+    every = resolve((f for key in sorted(facts) for f in facts[key]), targets)
     return [reduce_node(iri, node_facts) for iri, node_facts in sorted(group(every).items())]
 
 
-def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: Iterable[str],
+def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: Iterable[str],
                  max_nodes: int) -> ShardSummary:
     """Settle one shard and write its pieces: ``.nt`` always, ``.ttl``/``.jsonld`` when
     exported, ``.merges``/``.conflicts`` (JSON items), ``.view`` (compact nodes and
@@ -96,7 +97,7 @@ def reduce_shard(folder: Path, shard: int, resolution: dict[str, str], exports: 
     merges, conflicts = [], []
     view_nodes: dict[str, dict[str, Any]] = {}
     view_edges: list[tuple[str, str, str, str]] = []
-    for node in settle(folder, shard, resolution):
+    for node in settle(folder, shard, targets):
         lines |= node_lines(node)
         entry = node.merge_entry()
         if entry:
@@ -167,7 +168,7 @@ class GraphPieces:
     folder: Path
     shards: int
     summaries: dict[int, ShardSummary]
-    resolution: dict[str, str] = field(default_factory=dict)  # outlets known by name → their domain
+    resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRIs → where they went
 
     def chunk(self, shard: int, kind: str) -> bytes:
         """One piece of one shard (``nt``, ``ttl``, ``jsonld``, ``merges``, ``conflicts``); an RDF
@@ -226,14 +227,27 @@ def settle_documents(docs: Iterable[Any], folder: Path, exports: Iterable[str] =
     >>> dict(pieces.node_counts)
     {'article': 1, 'outlet': 1}
     """
-    from .facts.map import document_facts, outlet_names
-    from .facts.reduce import outlet_resolution
+    from .facts.map import document_facts
     from .facts.shuffle import append_block, encode_block
 
     docs = list(docs)
     folder.mkdir(parents=True, exist_ok=True)
+    mapped = [document_facts(doc) for doc in docs]
     block: dict[tuple[str, str], list[Fact] | None] = {
-        (doc.source, str(doc.index)): document_facts(doc).facts for doc in docs}
+        (doc.source, str(doc.index)): m.facts for doc, m in zip(docs, mapped)}
     append_block(folder, 0, encode_block(block))
-    resolution = outlet_resolution(pair for doc in docs for pair in outlet_names(doc))
-    return GraphPieces(folder, 1, {0: reduce_shard(folder, 0, resolution, exports, 5000)}, resolution)
+    targets = document_targets(docs, mapped)
+    return GraphPieces(folder, 1, {0: reduce_shard(folder, 0, targets, exports, 5000)}, targets)
+
+
+def document_targets(docs: list[Any], mapped: list[Any]) -> dict[str, Target]:
+    """Where the provisional nodes of a few documents go (what the build does for a corpus)."""
+    from .facts.map import outlet_names
+    from .facts.names import NameTable, resolve as resolve_names, targets as name_targets
+    from .facts.reduce import outlet_targets
+
+    table = NameTable()
+    for m in mapped:
+        table.update(m.names, m.acronyms)
+    outlets = outlet_targets(pair for doc in docs for pair in outlet_names(doc))
+    return {**outlets, **name_targets(table, resolve_names(table))}

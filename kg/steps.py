@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from .engines import chunked, run_tasks, workers_for
-from .facts.map import NAMED_OUTLET, document_facts, outlet_names
-from .facts.reduce import outlet_resolution, resolve_outlets
+from .facts.map import document_facts, outlet_names
+from .facts.names import Target, resolve as resolve_names, targets as name_targets
+from .facts.reduce import PROVISIONAL, outlet_targets, resolve
 from .facts.records import Fact
 from .facts.shuffle import Block, append_block, encode_block, split_facts
 from .incremental import SIGNATURE, BuildState, FileRecord, pack_shards, pack_signature, signature
@@ -91,15 +92,17 @@ def map_documents(record: FileRecord, docs: list[Document], shards: int, out: di
     facts about outlets known only by name wait in the record until every file is read."""
     facts: list[Fact] = []
     articles = set()
-    record.notes = []
+    record.notes, record.names, record.acronyms = [], [], []
     for doc in sorted(docs, key=lambda d: (d.source, d.index)):
         mapped = document_facts(doc)
         articles.add(mapped.article)
         record.notes.extend(mapped.notes)
+        record.names.extend(mapped.names)
+        record.acronyms.extend(mapped.acronyms)
         facts.extend(mapped.facts)
     record.outcome.articles = sorted(articles)
-    record.provisional = [f for f in facts if f.node.startswith(NAMED_OUTLET)]
-    by_shard = split_facts((f for f in facts if not f.node.startswith(NAMED_OUTLET)), shards)
+    record.provisional = [f for f in facts if f.node.startswith(PROVISIONAL)]
+    by_shard = split_facts((f for f in facts if not f.node.startswith(PROVISIONAL)), shards)
     record.shards = sorted(by_shard)
     for shard, shard_facts in by_shard.items():
         out.setdefault(shard, {})[(record.name, "")] = shard_facts
@@ -164,12 +167,16 @@ def map_files(state: BuildState, folder: Path, todo: list[tuple[str, str]], task
     return mapped
 
 
-def route_outlets(state: BuildState, folder: Path, changed: set[str], shards: int) -> set[int]:
-    """Settle outlets known only by name (:func:`kg.facts.reduce.outlet_resolution`) and
-    place again the facts of files that name one whose resolution moved; return the
-    shards touched."""
-    resolution = outlet_resolution(state.outlets)
-    moved = {k for k in set(resolution) | set(state.resolution) if resolution.get(k) != state.resolution.get(k)}
+def corpus_targets(state: BuildState) -> dict[str, Target]:
+    """Where every provisional node goes: outlets known by name, names settled across the corpus."""
+    return {**outlet_targets(state.outlets), **name_targets(state.names, resolve_names(state.names))}
+
+
+def route_provisional(state: BuildState, folder: Path, changed: set[str], shards: int) -> set[int]:
+    """Settle the nodes whose identity needs the whole corpus (:func:`corpus_targets`) and
+    place again the facts of files that name one whose target moved; return the shards touched."""
+    targets = corpus_targets(state)
+    moved = {k for k in set(targets) | set(state.resolution) if targets.get(k) != state.resolution.get(k)}
     pending: dict[int, Block] = defaultdict(dict)
     dirty: set[int] = set()
     for name in sorted(n for n, facts in state.provisional.items()
@@ -178,18 +185,18 @@ def route_outlets(state: BuildState, folder: Path, changed: set[str], shards: in
         dirty.update(old.shards)
         for shard in old.named_shards:
             pending[shard][(name, "named")] = None
-        by_shard = split_facts(resolve_outlets(state.provisional[name], resolution), shards)
+        by_shard = split_facts(resolve(state.provisional[name], targets), shards)
         state.files[name] = old._replace(named_bytes=pack_shards(by_shard))
         state.changed.add(name)
         for shard, facts in by_shard.items():
             pending[shard][(name, "named")] = facts
     for shard, block in pending.items():
         append_block(folder, shard, encode_block(block))
-    state.resolution = resolution
+    state.resolution = targets
     return dirty | set(pending)
 
 
-def _reduce_task(args: tuple[Path, int, dict[str, str], tuple[str, ...], int]) -> ShardSummary:
+def _reduce_task(args: tuple[Path, int, dict[str, Target], tuple[str, ...], int]) -> ShardSummary:
     return reduce_shard(*args)
 
 

@@ -88,15 +88,28 @@ def test_lone_surnames_stay_scoped_to_their_document():
             assert g.in_degree(node) == 1
 
 
-def test_acronym_merges_only_where_defined():
+def test_an_acronym_one_document_defines_is_its_long_form_everywhere():
     defined = analysis_doc("a.txt", [], ["CAC", "Cyberspace Administration of China"],
                            "Rules by the Cyberspace Administration of China (CAC) took effect.")
     undefined = analysis_doc("b.txt", [], ["CAC"], "The CAC met.")
     g, _ = build_graph([defined, undefined])
     orgs = {d["label"]: n for n, d in g.nodes(data=True) if d["type"] == "organization"}
-    long_form = orgs["Cyberspace Administration of China"]
-    assert g.in_degree(long_form) == 1  # doc a's CAC and long form are one node
-    assert "CAC" in orgs and orgs["CAC"] != long_form  # doc b's CAC stays its own node
+    assert list(orgs) == ["Cyberspace Administration of China"]  # both documents' CAC and the long form
+    assert g.in_degree(orgs["Cyberspace Administration of China"]) == 2
+    assert "CAC" in g.nodes[orgs["Cyberspace Administration of China"]]["alt_names"]
+
+
+def test_an_acronym_nobody_defines_merges_only_when_the_corpus_allows_one_reading():
+    one = analysis_doc("a.txt", [], ["ACLU", "American Civil Liberties Union"], "The ACLU sued.")
+    g, _ = build_graph([one])
+    assert {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"} == {
+        "American Civil Liberties Union"}
+    two = analysis_doc("b.txt", [], ["ACLU", "American Civil Liberties Union", "Association of Central Lenders Unions"],
+                       "The ACLU met.")
+    g, _ = build_graph([two])
+    assert "ACLU" in {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"}  # two readings
+
+
     assert acronym_definitions("the Civil Aviation Administration of China (CAAC)") == {
         "CAAC": "Civil Aviation Administration of China"
     }

@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ..identity.domains import registrable_domain
-from ..identity.names import acronym_definitions, is_single_name, name_key, slug, topic_key
+from ..identity.names import acronym_definitions, clean_surface, entity_key, is_single_name, key_slug, name_key, slug, topic_key
 from ..identity.places import lookup_place
 from ..identity.urls import InvalidUrl, canonical_url, resource_url, url_key
 from ..model import Document, Image, Mention, Provider, Related, Subject
 from ..namespaces import SDG_NAMES, article_iri, digest, entity_iri, image_iri, outlet_iri, sdg_goal_iri
+from .names import FIELD, SUBJECT, TEXT, NameClaim, provisional_iri
 from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw, What
 
 #: Places kept per surface form in the merge report (the rest are counted).
@@ -126,16 +128,22 @@ class DocumentFacts:
     article: str = ""
     facts: list[Fact] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
+    names: list[NameClaim] = field(default_factory=list)  # what each name it gives is, for kg.facts.names
+    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (acronym key, long form key) it defines
 
 
 class _Emit:
     """Appends facts in document order."""
 
-    __slots__ = ("out", "source", "index", "n", "unordered")
+    __slots__ = ("out", "source", "index", "n", "unordered", "surnames")
 
     def __init__(self, out: DocumentFacts, doc: Document) -> None:
         self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
         self.unordered = (doc.source, doc.index, -1)  # one shared order for facts whose order does not matter
+        self.surnames = _surnames(doc)
+
+    def claim(self, claim: NameClaim) -> None:
+        self.out.names.append(claim)
 
     def __call__(self, node: str, what: What) -> None:
         self.out.facts.append(Fact(sys.intern(node), (self.source, self.index, self.n), what))
@@ -148,6 +156,17 @@ class _Emit:
 
     def note(self, where_: str, message: str) -> None:
         self.out.notes.append({"source": where_, "message": message})
+
+
+def _surnames(doc: Document) -> dict[str, str]:
+    """A document's lone surnames → the one full name it gives that ends with each."""
+    full = {clean_surface(n) for n in [*doc.people, *doc.authors, *doc.editors] if not is_single_name(n)}
+    full |= {clean_surface(m.text) for m in doc.mentions if m.type == "person" and not is_single_name(m.text)}
+    full |= {s.name for s in doc.subjects if s.type == "person" and not is_single_name(s.name)}
+    ends: dict[str, set[str]] = defaultdict(set)
+    for name in full:
+        ends[name_key(name).split()[-1]].add(name)
+    return {last: next(iter(names)) for last, names in ends.items() if len(names) == 1}
 
 
 def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str, where_: str) -> str | None:
@@ -193,41 +212,70 @@ def _image(emit: _Emit, image: Image, source: str) -> str | None:
 
 def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, source: str, field_: str,
             acronyms: dict[str, str] | None = None) -> str | None:
-    """An organisation, person, topic or place, linked from the article.
+    """An organisation, person or topic, linked from the article.
 
-    People named by one word only are scoped to the article: two documents'
-    ``Li`` are never one node. An acronym becomes its long form only where the
-    same document defines it.
+    Topics are settled here, by their key. Organisations and people get a
+    provisional IRI by their name key, settled across the corpus
+    (:mod:`kg.facts.names`), with a claim of their type. A lone name (``Li``)
+    is the one full name of the same document that ends with it, else scoped to
+    the article: two documents' ``Li`` are never one node. An acronym the same
+    document defines is its long form.
     """
-    rule = "name-key"
-    name_for_key = name
-    if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
-        rule = "acronym-definition"
-        name_for_key = acronyms[name.replace(".", "")]
     if kind == "topic":
         place = lookup_place(name)
         if place and place.kind == "country":
             return _place(emit, name, article, "mentions", source, field_)
-        key = topic_key(name)
-        rule = "topic-key"
-    else:
-        key = name_key(name_for_key)
+        return _settled(emit, "topic", name, topic_key(name), article, relation, source, field_, "topic-key")
+    rule = "name-key"
+    name_for_key = clean_surface(name)
+    if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
+        rule = "acronym-definition"
+        name_for_key = acronyms[name.replace(".", "")]
+    if kind == "person" and is_single_name(name):
+        full = emit.surnames.get(name_key(name))
+        if full is None:
+            key = name_key(name)
+            if not key:
+                return None
+            return _settled(emit, "person", name, f"{key}--{article.rsplit('/', 1)[-1]}", article, relation, source,
+                            field_, "single-name-scoped-to-document")
+        name_for_key, rule = full, "surname-in-document"
+    key = entity_key(name_for_key)
     if not key:
         return None
-    node_slug = slug(key)
-    if kind == "person" and is_single_name(name):
-        node_slug = f"{node_slug}--{article.rsplit('/', 1)[-1]}"
-        rule = "single-name-scoped-to-document"
-    iri = entity_iri({"organization": "org"}.get(kind, kind), node_slug)
+    if rule == "name-key" and key != name_key(name):
+        rule = "legal-suffix" if key != name_key(name_for_key) else "surface-cleanup"
+    iri = provisional_iri(key)
     name = sys.intern(name)
-    emit(iri, Named({"type": kind, "label": name}, name, 1, source, field_, rule))
-    if rule == "acronym-definition":
-        emit(iri, Alias(name_for_key, 0))
+    alias = rule in ("acronym-definition", "surname-in-document")  # the name stands for another form
+    emit(iri, Named({"type": kind, "label": name}, name, 0 if alias else 1, source, field_, rule))
+    if alias:
+        emit(iri, Alias(name_for_key, 1))
+    weight = FIELD if rule == "legal-suffix" else _weight(field_)  # a legal suffix says "organisation"
+    emit.claim(NameClaim(key, name_for_key if alias else name, kind, weight))
     emit.edge(article, iri, relation)
     return iri
 
 
-def _place(emit: _Emit, name: str, article: str, relation: str, source: str, field_: str) -> str:
+def _settled(emit: _Emit, kind: str, name: str, key: str, article: str, relation: str, source: str, field_: str,
+             rule: str) -> str | None:
+    """A node whose identity the document settles alone (a topic, a lone name)."""
+    if not key:
+        return None
+    iri = entity_iri(kind, key_slug(key))
+    name = sys.intern(name)
+    emit(iri, Named({"type": kind, "label": name}, name, 1, source, field_, rule))
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _weight(field_: str) -> int:
+    """How much a name's place says about its type: a field beats an API's subjects beats text."""
+    return TEXT if field_.startswith("text ") else SUBJECT if field_.startswith("subjects") else FIELD
+
+
+def _place(emit: _Emit, name: str, article: str, relation: str, source: str, field_: str) -> str | None:
+    """A place: a known country or city by its code; any other name settled across the corpus."""
     place = lookup_place(name)
     if place:
         iri = entity_iri("place", place.code.lower())
@@ -235,8 +283,12 @@ def _place(emit: _Emit, name: str, article: str, relation: str, source: str, fie
                             "country": place.country, "geonames": place.geonames, "kind": place.kind},
              name, None, source, field_, "place-gazetteer"))
     else:
-        iri = entity_iri("place", slug(name_key(name)))
+        key = entity_key(name)
+        if not key:
+            return None
+        iri = provisional_iri(key)
         emit(iri, Named({"type": "place", "label": name}, name, None, source, field_, "name-key"))
+        emit.claim(NameClaim(key, clean_surface(name), "place", _weight(field_)))
     emit.edge(article, iri, relation)
     return iri
 
@@ -291,6 +343,7 @@ def document_facts(doc: Document) -> DocumentFacts:
     iri = out.article = _article_facts(emit, doc)
     text = " ".join(filter(None, [doc.title, doc.excerpt, *doc.body, *(qa.answer for qa in doc.qa)]))
     acronyms = acronym_definitions(text)
+    out.acronyms = sorted({(name_key(short), entity_key(long)) for short, long in acronyms.items()})
     _named(emit, doc, iri, acronyms)
     for image in doc.images:
         img = _image(emit, image, doc.source)

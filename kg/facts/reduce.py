@@ -29,46 +29,61 @@ from ..identity.domains import looks_like_domain
 from ..identity.names import best_label, name_key, slug
 from ..namespaces import outlet_iri
 from .map import NAMED_OUTLET, outlet_attrs
+from .names import NAMED_ENTITY, Target
 from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw
 
+#: Provisional IRIs: outlets known by name, names settled across the corpus.
+PROVISIONAL = (NAMED_OUTLET, NAMED_ENTITY)
 #: Places kept per surface form in the merge report (the rest are counted).
 MAX_SOURCES = 20
 
 
-def outlet_resolution(seen: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Provisional outlet IRI → final IRI, for names seen with exactly one domain.
+def outlet_targets(seen: Iterable[tuple[str, str]]) -> dict[str, Target]:
+    """Provisional outlet IRI → its :class:`~kg.facts.names.Target`, for names seen with exactly one domain.
 
-    >>> outlet_resolution([("reuters", "reuters.com"), ("reuters", "reuters.com"), ("x", "a.org"), ("x", "b.org")])
-    {'https://w3id.org/newskg/id/outlet/name-reuters': 'https://w3id.org/newskg/id/outlet/reuters.com'}
+    >>> targets = outlet_targets([("reuters", "reuters.com"), ("reuters", "reuters.com"), ("x", "a.org"), ("x", "b.org")])
+    >>> [(p.rsplit("/", 1)[-1], t.iri.rsplit("/", 1)[-1]) for p, t in targets.items()]
+    [('name-reuters', 'reuters.com')]
     """
     domains: dict[str, set[str]] = defaultdict(set)
     for name, domain in seen:
         domains[name].add(domain)
-    return {outlet_iri("name-" + slug(name)): outlet_iri(next(iter(d)))
-            for name, d in sorted(domains.items()) if len(d) == 1}
+    out = {}
+    for name, found in sorted(domains.items()):
+        if len(found) == 1:
+            domain = next(iter(found))
+            out[outlet_iri("name-" + slug(name))] = Target(outlet_iri(domain), outlet_attrs(domain), "registrable-domain")
+    return out
 
 
-def resolve_outlets(facts: Iterable[Fact], resolution: dict[str, str]) -> list[Fact]:
-    """*facts* with provisional outlet IRIs (as node or edge end) replaced by their resolution."""
-    if not resolution:
+def resolve(facts: Iterable[Fact], targets: dict[str, Target]) -> list[Fact]:
+    """*facts* with provisional IRIs (outlets and names, as node, edge end or mentioned
+    entity) replaced by their targets' IRIs, attributes and rules."""
+    if not targets:
         return list(facts)
     out = []
     for fact in facts:
         node, what = fact.node, fact.what
-        if isinstance(what, Edge) and what.target in resolution:
-            what = what._replace(target=resolution[what.target])
-        elif isinstance(what, InEdge) and what.source in resolution:
-            what = what._replace(source=resolution[what.source])
-        final = resolution.get(node) if node.startswith(NAMED_OUTLET) else None
-        if final is not None:
-            key = final[len(outlet_iri("")):]
+        if isinstance(what, Edge) and what.target in targets:
+            what = what._replace(target=targets[what.target].iri)
+        elif isinstance(what, InEdge) and what.source in targets:
+            what = what._replace(source=targets[what.source].iri)
+        elif isinstance(what, Evidence) and what.mention["entity"] in targets:
+            what = Evidence({**what.mention, "entity": targets[what.mention["entity"]].iri})
+        target = targets.get(node) if node.startswith(PROVISIONAL) else None
+        if target is not None:
             if isinstance(what, Exists):
-                what = Exists(outlet_attrs(key))
+                what = Exists(target.attrs)
             elif isinstance(what, Named):
-                what = what._replace(attrs=outlet_attrs(key), rule="registrable-domain")
+                weight = what.weight
+                if target.merged:
+                    weight = 0  # another name of the entity: an alternate name, not its label
+                elif weight is None and target.attrs["type"] != "place":
+                    weight = 1  # a "place" the corpus shows to be something else: its name counts
+                what = what._replace(attrs=target.attrs, rule=target.rule or what.rule, weight=weight)
             elif isinstance(what, Saw):
-                what = what._replace(rule="registrable-domain")
-            node = final
+                what = what._replace(rule=target.rule or what.rule)
+            node = target.iri
         out.append(fact if what is fact.what and node is fact.node else Fact(node, fact.order, what))
     return out
 
@@ -111,6 +126,7 @@ class Node:
             "type": self.attrs["type"],
             "label": self.attrs["label"],
             "rules": sorted(self.rules),
+            **({"type_evidence": self.attrs["type_evidence"]} if self.attrs.get("type_evidence") else {}),
             "forms": [
                 {"form": form, "sources": [f"{s} ({w})" for s, w in sorted(self.forms[form])],
                  **({"more_sources": self.more[form]} if form in self.more else {})}

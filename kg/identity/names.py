@@ -52,6 +52,75 @@ def slug(key: str, limit: int = 80) -> str:
     return text[:limit].rstrip("-") or "x"
 
 
+def key_slug(key: str, limit: int = 80) -> str:
+    """An IRI segment for a key that never gives two keys one segment: :func:`slug`, plus a
+    short digest of the key when the slug lost anything (other scripts, length).
+
+    >>> key_slug("clearview ai"), key_slug("中国日报") != key_slug("人民日报")
+    ('clearview-ai', True)
+    """
+    import hashlib
+
+    plain = slug(key, limit)
+    if plain.replace("-", " ") == key:
+        return plain
+    return f"{plain}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+(?=\S)")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+
+
+def clean_surface(name: str) -> str:
+    """A name as a mention should hold it: without a leading article or a possessive.
+
+    >>> clean_surface("the European Union's"), clean_surface("The Hague")
+    ('European Union', 'The Hague')
+    """
+    text = _POSSESSIVE.sub("", name.strip())
+    if len(text.split()) > 2:  # "The Hague", "The Times": the article is part of a two-word name
+        text = _LEADING_ARTICLE.sub("", text)
+    return text
+
+
+@lru_cache(maxsize=200_000)
+def entity_key(name: str) -> str:
+    """Key for an organisation, person or place named in a document: :func:`name_key` of
+    the name without a leading article, a possessive or a legal suffix (``Inc``,
+    ``Corporation``, ``GmbH``, ``S.A.``, ``plc`` …; removed by ``cleanco``).
+
+    >>> entity_key("Alphabet Inc."), entity_key("NVIDIA Corporation"), entity_key("Google's")
+    ('alphabet', 'nvidia', 'google')
+    """
+    from cleanco import basename
+
+    text = clean_surface(name)
+    core = basename(text) if len(text.split()) > 1 else text
+    return name_key(core) or name_key(text)
+
+
+def initials(key: str) -> str:
+    """The letters an acronym of a multi-word name would have (small words left out).
+
+    >>> initials("american civil liberties union"), initials("amazon web services")
+    ('aclu', 'aws')
+    """
+    return "".join(w[0] for w in key.split() if w not in _SMALL_WORDS)
+
+
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "für", "und"})
+
+
+def is_acronym(surface: str) -> bool:
+    """An all-capital short name (``ACLU``, ``E.U.``, ``AWS``).
+
+    >>> is_acronym("ACLU"), is_acronym("E.U."), is_acronym("Apple"), is_acronym("A")
+    (True, True, False, False)
+    """
+    letters = surface.replace(".", "").replace("&", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()
+
+
 def is_single_name(name: str) -> bool:
     """A lone surname or given name (``Xu``, ``Li``): too weak to merge across documents."""
     return len(name_key(name).split()) < 2
