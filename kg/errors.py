@@ -61,3 +61,13 @@ class UsageError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed or names an unknown library query."""
+
+
+class NotAnArticle(ReadError):
+    """A file was read but holds no article: a section front, a list of links, an
+    empty client-side shell. The build reports the file as *skipped* with the
+    reason, not as failed.
+
+    >>> str(NotAnArticle("a listing page, not an article", source="front.html"))
+    'front.html: a listing page, not an article'
+    """
