@@ -22,6 +22,11 @@ from .errors import ReadError
 #: Files larger than this are refused: news documents are kilobytes, and a
 #: multi-megabyte "document" is almost always a dump or an attack.
 MAX_BYTES = 2 * 1024 * 1024
+#: Web archives (``.warc``, ``.warc.gz``) hold many pages: they may be this large.
+#: Each page inside is still held to :data:`MAX_BYTES` by its reader.
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+#: File names that get :data:`MAX_ARCHIVE_BYTES`.
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
 
 #: Encodings tried, in order, when a file is not valid UTF-8.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
@@ -29,12 +34,26 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 @dataclass
 class Source:
-    """The decoded text of one input, with where it came from."""
+    """The decoded text of one input, with where it came from.
+
+    A binary format (a WARC archive) is not decoded: its ``data`` holds the
+    bytes, ``text`` is empty and ``encoding`` is ``"binary"``.
+    """
 
     name: str
     text: str
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    data: bytes | None = None
+
+
+def size_limit(name: str) -> int:
+    """The most bytes kg reads from the file called *name*.
+
+    >>> size_limit("crawl.warc.gz") > size_limit("page.html") == MAX_BYTES
+    True
+    """
+    return MAX_ARCHIVE_BYTES if name.lower().endswith(ARCHIVE_SUFFIXES) else MAX_BYTES
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
@@ -76,26 +95,37 @@ def declared_encoding(data: bytes) -> str | None:
     >>> declared_encoding(b'<html><head><meta charset="utf-8">'), declared_encoding(b"no declaration")
     ('utf-8', None)
     """
-    import codecs
-
     match = DECLARED_CHARSET.search(data[:4096])
     if not match:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii").lower()
-    label = CHARSET_SUPERSETS.get(label, label)
+    return _codec((match.group(1) or match.group(2)).decode("ascii"))
+
+
+def _codec(label: str | None) -> str | None:
+    """The Python codec for a character-set label (``GB2312`` → ``gb18030``), if known."""
+    import codecs
+
+    if not label:
+        return None
+    key = label.strip().lower()
+    key = CHARSET_SUPERSETS.get(key, key)
     try:
-        return codecs.lookup(label).name
+        return codecs.lookup(key).name
     except LookupError:
         return None
 
 
-def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+def decode(data: bytes, name: str, charset: str | None = None) -> tuple[str, str, list[str]]:
     """Decode bytes to text; return ``(text, encoding, notes)``.
 
     A byte-order mark decides; else UTF-8 is tried first (it is what almost
-    every file is, whatever it declares); else the character set the file
-    declares (:func:`declared_encoding`); else the first fallback encoding that
-    decodes, with a note saying so.
+    every file is, whatever it declares); else *charset*, the character set the
+    transport declared (an HTTP ``Content-Type`` in a WARC record); else the
+    character set the file declares (:func:`declared_encoding`); else the first
+    fallback encoding that decodes, with a note saying so.
+
+    >>> decode("Zürich".encode("cp1250"), "x.html", charset="windows-1250")[:2]
+    ('Zürich', 'cp1250')
     """
     notes: list[str] = []
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
@@ -110,6 +140,12 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
+        sent = _codec(charset)
+        if sent and sent != "utf-8":
+            try:
+                return data.decode(sent), sent, [f"decoded as {sent}, the character set it was sent with"]
+            except UnicodeDecodeError:
+                notes.append(f"sent as {sent} but does not decode as it")
         declared = declared_encoding(data)
         if declared and declared != "utf-8":
             try:
@@ -210,18 +246,27 @@ def strip_controls(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
-def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
+def as_source(data: str | bytes | os.PathLike[str], name: str | None = None, *,
+              charset: str | None = None, binary: bool = False) -> Source:
     """Make a :class:`Source` from a path, bytes or text.
 
+    *charset* is the character set the bytes were sent with, if known (an HTTP
+    header). With *binary* (a format read from its bytes, such as WARC) the
+    bytes are kept undecoded in ``Source.data``, up to :data:`MAX_ARCHIVE_BYTES`.
     Raises :class:`~kg.errors.ReadError` for binary, oversized or undecodable input.
+
+    >>> src = as_source(b"WARC/1.1\\r\\n", name="x.warc", binary=True)
+    >>> src.data, src.text, src.encoding
+    (b'WARC/1.1\\r\\n', '', 'binary')
     """
+    limit = MAX_ARCHIVE_BYTES if binary else MAX_BYTES
     if isinstance(data, os.PathLike):
         path = Path(data)
         name = name or str(path)
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ReadError(f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit", source=name)
+            if size > limit:
+                raise ReadError(f"file is {size:,} bytes, over the {limit:,}-byte limit", source=name)
             raw = path.read_bytes()
         except OSError as err:
             raise ReadError(f"cannot read file: {err.strerror or err}", source=name) from err
@@ -231,9 +276,13 @@ def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> 
         raw = None
     name = name or "<input>"
     if raw is not None:
-        if len(raw) > MAX_BYTES:
-            raise ReadError(f"input is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit", source=name)
-        text, encoding, notes = decode(raw, name)
+        if len(raw) > limit:
+            raise ReadError(f"input is {len(raw):,} bytes, over the {limit:,}-byte limit", source=name)
+        if binary:
+            return Source(name=name, text="", encoding="binary", data=raw)
+        text, encoding, notes = decode(raw, name, charset)
+    elif binary:
+        raise ReadError("a binary format is read from bytes, not text", source=name)
     else:
         assert isinstance(data, str)
         if len(data) > MAX_BYTES:
