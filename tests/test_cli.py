@@ -14,12 +14,12 @@ def test_build_sample_data(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(ROOT / "data"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "7 ingested, 1 skipped, 0 failed" in printed
+    assert "9 ingested, 1 skipped, 0 failed" in printed
     assert "merged nodes" in printed and "conflicts" in printed
     for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf", "report.json", "merges.json"):
         assert (out / name).stat().st_size > 0, name
     report = json.loads((out / "report.json").read_text())
-    assert report["files"] == {"ingested": 7, "skipped": 1, "failed": 0}
+    assert report["files"] == {"ingested": 9, "skipped": 1, "failed": 0}
     skipped = [o for o in report["outcomes"] if o["status"] == "skipped"]
     assert skipped[0]["file"] == "data/pages/SOURCES.tsv" and "manifest" in skipped[0]["reason"]
 

@@ -87,7 +87,7 @@ def extract_urls(page: PageData, fetched: str | None = None) -> tuple[dict[str, 
     """``{"web": identity url, "amp": …, "page": where it was fetched}`` and notes."""
     og = page.first_meta("og:url")
     base = _usable_url(og, None) or _usable_url(fetched, None)
-    candidates = [("<link rel=canonical>", page.links.get("canonical", [None])[0]), ("og:url", og),
+    candidates = [("<link rel=canonical>", next(iter(page.links.get("canonical", [])), None)), ("og:url", og),
                   ("the article's url", url_of(article_value(page, "url", "mainEntityOfPage"))),
                   ("dc.identifier", page.first_meta("dc.identifier", "dcterms.identifier")),
                   ("the url it was fetched from", fetched)]
@@ -100,7 +100,7 @@ def extract_urls(page: PageData, fetched: str | None = None) -> tuple[dict[str, 
             if label != "<link rel=canonical>" and page.links.get("canonical"):
                 notes.append(f"canonical link {page.links['canonical'][0]!r} is not a usable url; {label} used")
             break
-    amp = _usable_url((page.links.get("amphtml") or [None])[0], base)
+    amp = _usable_url(next(iter(page.links.get("amphtml", [])), None), base)
     if amp:
         urls["amp"] = amp
     if fetched and _usable_url(fetched, None) and fetched != urls.get("web"):
@@ -352,12 +352,12 @@ def extract_subjects(page: PageData) -> list[Subject]:
     if not out:
         for tag in page.all_meta("news_keywords", "keywords"):
             out += [Subject(k, "topic", "meta") for k in (clean(p) for p in tag.split(",")) if k]
-    seen: set[tuple[str, str]] = set()
+    keys: set[tuple[str, str]] = set()
     unique = []
     for subject in out:
-        key = (subject.name.casefold(), subject.type)
-        if key not in seen and len(subject.name) <= 200:
-            seen.add(key)
+        ident = (subject.name.casefold(), subject.type)
+        if ident not in keys and len(subject.name) <= 200:
+            keys.add(ident)
             unique.append(subject)
     return unique[:200]
 

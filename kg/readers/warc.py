@@ -208,7 +208,7 @@ def _summary(skipped: dict[str, list[int]]) -> list[str]:
     out = []
     for reason, numbers in sorted(skipped.items(), key=lambda kv: kv[1][0]):
         shown = ", ".join(map(str, numbers[:20])) + (", …" if len(numbers) > 20 else "")
-        out.append(f"skipped {len(numbers)} record{'s' if len(numbers) > 1 else ''} ({reason}): {shown}")
+        out.append(f"{reason}: record{'s' if len(numbers) > 1 else ''} {shown} skipped")
     return out
 
 
