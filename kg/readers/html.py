@@ -36,6 +36,7 @@ when the page names no url of its own.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from datetime import datetime
@@ -53,6 +54,9 @@ SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 #: Text (in characters, a Han/kana/Hangul character counting three) below which a
 #: page without article markup is not taken for an article.
 MIN_TEXT = 200
+#: Share of the main text in whole-link paragraphs from which a page without
+#: article markup is a list of links (a section front), not an article.
+MAX_LINK_SHARE = 0.5
 #: Most paragraphs kept from one page.
 MAX_PARAGRAPHS = 2000
 #: ``{{ … }}`` template placeholders of a page rendered in the browser (AngularJS, Vue …).
@@ -143,6 +147,16 @@ def visible_text(tree: Any) -> str:
     return " ".join(str(p) for p in parts[:20000])
 
 
+def link_share(tree: Any, paragraphs: list[str]) -> float:
+    """Share of the main text (by characters) in paragraphs that are a link's whole
+    text: high on a section front or list of headlines, low in an article."""
+    total = sum(len(p) for p in paragraphs)
+    if not total:
+        return 0.0
+    anchors = {clean(a.text_content()) for a in itertools.islice(tree.iter("a"), 20000)}
+    return sum(len(p) for p in paragraphs if p in anchors) / total
+
+
 def text_weight(paragraphs: list[str]) -> int:
     """Length of the text, a Han, kana or Hangul character counting three (they carry
     about as much as a short word)."""
@@ -169,6 +183,10 @@ def check_article(page: PageData, tree: Any, title: str | None, body: list[str],
     if not marked and types & LISTING_TYPES:
         kind = sorted(types & LISTING_TYPES)[0]
         raise NotAnArticle(f"a listing page (schema.org {kind}), not an article", source=name)
+    share = link_share(tree, body)
+    if not page.articles() and share >= MAX_LINK_SHARE:
+        raise NotAnArticle(f"a page of links ({share:.0%} of its main text is link text): a section front or "
+                           "list, not an article", source=name)
     if not marked and weight < MIN_TEXT:
         raise NotAnArticle(f"no article found: no article markup and {weight} characters of main text "
                            f"(an article has at least {MIN_TEXT})", source=name)
