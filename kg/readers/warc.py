@@ -54,6 +54,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE_RECORDS = ("response", "resource")
 
 _GZIP = b"\x1f\x8b"
+#: What warcio raises on a damaged record (it does not wrap every parsing error).
+DAMAGED = (ValueError, EOFError, OSError, AttributeError, KeyError, IndexError, TypeError, UnicodeError, zlib.error)
 
 
 class ArchiveLimit(Exception):
@@ -66,7 +68,7 @@ class Inflater(io.RawIOBase):
     :class:`ArchiveLimit` past *limit* bytes, and on data cut short or corrupt
     it ends early and says so (``truncated``, ``corrupt``) instead of failing."""
 
-    def __init__(self, data: bytes, limit: int = MAX_EXPANDED_BYTES) -> None:
+    def __init__(self, data: bytes, limit: int) -> None:
         self.data, self.pos, self.limit, self.out = data, 0, limit, 0
         self.inflate = zlib.decompressobj(wbits=31)
         self.pending = b""
@@ -176,7 +178,7 @@ def _page(record: Any, n: int, name: str) -> Document | ItemFailure:
     uri = _header(record.rec_headers, "WARC-Target-URI")
     try:
         payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
-    except (OSError, EOFError, ValueError, zlib.error) as err:
+    except DAMAGED as err:
         return ItemFailure(n, f"payload cannot be decoded ({type(err).__name__}: {err})")
     if len(payload) > MAX_RECORD_BYTES:
         return ItemFailure(n, f"page is over the {MAX_RECORD_BYTES:,}-byte limit of one record")
@@ -216,7 +218,7 @@ def read_bytes(data: bytes, name: str) -> list[Document | ItemFailure]:
     """Every page of a WARC file as a document; unreadable page records as failures."""
     from warcio.exceptions import ArchiveLoadFailed
 
-    stream: Any = Inflater(data) if data.startswith(_GZIP) else io.BytesIO(data)
+    stream: Any = Inflater(data, MAX_EXPANDED_BYTES) if data.startswith(_GZIP) else io.BytesIO(data)
     out: list[Document | ItemFailure] = []
     skipped: dict[str, list[int]] = {}
     n = 0
@@ -225,17 +227,20 @@ def read_bytes(data: bytes, name: str) -> list[Document | ItemFailure]:
             if n > MAX_RECORDS:
                 out.append(ItemFailure(n, f"over {MAX_RECORDS:,} records; the rest of the file was not read"))
                 break
-            reason = _skip_reason(record)
-            if reason is None:
-                try:
+            try:
+                reason = _skip_reason(record)
+                if reason is None:
                     out.append(_page(record, n, name))
                     continue
-                except NotAnArticle as err:
-                    reason = f"not an article: {err.message.split(':')[0]}"
+            except NotAnArticle as err:
+                reason = f"not an article: {err.message.split(':')[0]}"
+            except DAMAGED as err:
+                out.append(ItemFailure(n, f"damaged record ({type(err).__name__}: {_short(err)})"))
+                continue
             skipped.setdefault(reason, []).append(n)
     except ArchiveLimit as err:
         out.append(ItemFailure(n + 1, f"{err}; records from here on were not read"))
-    except (ArchiveLoadFailed, ValueError, EOFError, OSError) as err:
+    except (ArchiveLoadFailed, *DAMAGED) as err:
         if n == 0:
             raise ReadError(f"not a readable WARC file ({_short(err)})", source=name) from err
         out.append(ItemFailure(n + 1, f"not a WARC record ({_short(err)}); the rest of the file was not read"))
