@@ -71,7 +71,7 @@ def test_readme_sparql_examples_run_on_the_sample_output(tmp_path):
     answers = {q: list(graph.query(q)) for q in queries}
     assert all(answers.values())
     (per_outlet,) = [rows for q, rows in answers.items() if "GROUP BY ?outlet" in q]
-    assert [str(v) for v in per_outlet[0]] == ["Harbour Ledger", "4"]
+    assert [str(v) for v in per_outlet[0]] == ["Harbour Ledger", "5"]
 
 
 def test_output_folder_inside_the_input_is_not_read(tmp_path):
