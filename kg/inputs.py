@@ -3,7 +3,9 @@ into documents, with an outcome for every file.
 
 Only regular files are read (a FIFO, socket or device under an input folder is
 reported, never opened for reading), and never more than
-:data:`kg.sources.MAX_BYTES` of one, whatever the file system says of its size.
+:data:`kg.sources.MAX_BYTES` of one (:data:`kg.sources.MAX_ARCHIVE_BYTES` of a web
+archive), whatever the file system says of its size. A format read from bytes
+(WARC) gets them undecoded; a file that holds no article is *skipped* with why.
 File names that are not valid UTF-8 are shown with their bad bytes escaped.
 
 >>> import pathlib, tempfile
