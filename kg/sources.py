@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReadError
@@ -190,6 +191,27 @@ def _redecode(match: re.Match[str]) -> str:
             return run
 
 
+@lru_cache(maxsize=1)
+def _suspect() -> re.Pattern[str]:
+    """Lines ftfy could change under :func:`repair`'s settings: a character a UTF-8
+    lead byte decodes to in one of ftfy's single-byte encodings, followed by one a
+    continuation byte decodes to (or by a space where a no-break space was lost, in
+    the shapes ftfy restores); a C1 control, a surrogate, a replacement character.
+    A line without one is left alone without asking ftfy, which is slow on the
+    long lines of web pages.
+    """
+    import ftfy.chardata
+
+    def chars(codes: bytes) -> str:
+        found = {c for enc in ftfy.chardata.CHARMAP_ENCODINGS for c in codes.decode(enc, errors="ignore")}
+        return re.escape("".join(sorted(found)))
+
+    lead, cont = chars(bytes(range(0xC0, 0xF8))), chars(bytes(range(0x80, 0xC0)))
+    a0, e, f = chars(b"\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe1\xe2\xe3\xf0"), chars(b"\xe0\xe1\xe2\xe3\xf0"), chars(b"\xf0")
+    return re.compile(f"[{lead}][{cont}]|[{a0}] |[{e}][{cont}] |[{f}][{cont}][{cont}] "
+                      r"|[\x80-\x9f\x1a\ufffd\ud800-\udfff]")
+
+
 def repair(text: str) -> tuple[str, list[str]]:
     """Repair mojibake (``â„¢`` → ``™``) with ftfy; return the text and notes.
 
@@ -215,8 +237,9 @@ def repair(text: str) -> tuple[str, list[str]]:
     if text.isascii():
         return text, notes
     out_lines = []
+    suspect = _suspect()
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.isascii():
+        if line.isascii() or not suspect.search(line):
             out_lines.append(line)
             continue
         fixed, explanation = ftfy.fix_and_explain(line, config)

@@ -361,3 +361,25 @@ def test_fuzz_html_reader_raises_only_read_errors(page):
     (doc,) = docs
     assert doc.published is None or doc.published.year > 0
     assert all(isinstance(s.name, str) and s.name for s in doc.subjects)
+
+
+# --- the door's mojibake check, made cheap for long lines of web pages ----------------------------
+
+@SETTINGS
+@given(st.text(min_size=1, max_size=40), st.sampled_from(range(10)))
+def test_lines_the_door_skips_are_lines_ftfy_leaves_alone(words, which):
+    """The prefilter of :func:`kg.sources.repair` only skips lines ftfy would not change."""
+    import ftfy
+    import ftfy.chardata
+
+    from kg.sources import _suspect, repair
+
+    encoding = ftfy.chardata.CHARMAP_ENCODINGS[which]
+    for line in (words, words.encode("utf-8").decode(encoding, errors="replace")):
+        line = line.replace("\n", " ")
+        config = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False,
+                                      fix_character_width=False, fix_line_breaks=False, remove_control_chars=False,
+                                      normalization=None)
+        if not _suspect().search(line):
+            assert ftfy.fix_text(line, config) == line
+            assert repair(line) == (line, [])
