@@ -6,7 +6,9 @@ expanded: a remote ``@context`` is a name here, nothing is fetched. Microdata
 items are turned into the same dict shape as JSON-LD (``@type`` plus
 properties), so one set of accessors serves both. One broken block (an empty
 ``<script type="application/ld+json">``, JavaScript comments, a truncated
-object) is a note, not a failure: the other blocks are still read.
+object) is a note, not a failure: the other blocks are still read. RDFa is not
+read: an RDFa processor may fetch vocabularies, and news pages put nothing
+there that JSON-LD, microdata and OpenGraph do not already say.
 
 Dates are parsed here too, in the forms pages really use (:func:`parse_datetime`):
 ISO 8601 with or without a colon in the offset, ISO 8601 followed by a zone

@@ -175,7 +175,7 @@ def _page(record: Any, n: int, name: str) -> Document | ItemFailure:
     from ..sources import as_source
     from .html import read_page
 
-    uri = _header(record.rec_headers, "WARC-Target-URI")
+    uri = (_header(record.rec_headers, "WARC-Target-URI") or "").strip("<> ") or None  # WARC 1.1 writers may bracket it
     try:
         payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
     except DAMAGED as err:
