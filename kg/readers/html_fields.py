@@ -112,7 +112,7 @@ def _names(page: PageData) -> list[str]:
     """Names the site goes by (publisher, site name, host labels), for trimming titles and bylines."""
     names = [text_of(article_value(page, "publisher", "sourceOrganization")), page.first_meta("og:site_name"),
              page.first_meta("application-name")]
-    for syntax, item in page.items():
+    for _, item in page.items():
         if type_names(item) & {"Organization", "NewsMediaOrganization"}:
             names.append(text_of(item.get("name")))
     return [n for n in names if n]
@@ -168,8 +168,8 @@ def extract_title(page: PageData) -> tuple[str | None, list[str]]:
                 if full.startswith(stem) and len(full) > len(stem):
                     return full, [f"headline {headline!r} is cut short; the full one taken from the page"]
         return headline, []
-    for other in others:
-        return trim_title(other, names, page.headings), []
+    if others:
+        return trim_title(others[0], names, page.headings), []
     return text_of(article_value(page, "name")), []
 
 
