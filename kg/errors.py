@@ -65,7 +65,8 @@ class QueryError(KGError):
 
 class NoArticles(ReadError):
     """A file in a format kg reads that holds no article (an API error body, an
-    empty result page, a feed without items, JSON of another shape).
+    empty result page, a feed without items, JSON of another shape, a web page
+    that is a section front, a list of links or an empty client-side shell).
 
     It is a :class:`ReadError` so that code which knows only that reports it as
     a failed file; the build reports it as *skipped*, with this reason.

@@ -3,8 +3,9 @@ into documents, with an outcome for every file.
 
 Only regular files are read (a FIFO, socket or device under an input folder is
 reported, never opened for reading), and never more than
-:data:`kg.sources.MAX_BYTES` of one, whatever the file system says of its size
-(:func:`kg.sources.read_bounded`).
+:data:`kg.sources.MAX_BYTES` of one (:data:`kg.sources.MAX_ARCHIVE_BYTES` of a web
+archive), whatever the file system says of its size. A format read from bytes
+(WARC) gets them undecoded; a file that holds no article is *skipped* with why.
 File names that are not valid UTF-8 are shown with their bad bytes escaped.
 
 >>> import pathlib, tempfile
@@ -30,8 +31,8 @@ from urllib.parse import urlsplit
 
 from .errors import NoArticles, ReadError, UnsupportedFormat
 from .model import Document, FileOutcome, ItemFailure, Provider
-from .readers import canonical_name, detect_format, get_reader
-from .sources import as_source, read_bounded
+from .readers import binary_format, canonical_name, detect_format, read_source
+from .sources import as_source, read_bounded, size_limit
 
 #: Manifest files: tab-separated, with a ``file`` and a ``url`` column.
 MANIFEST_COLUMNS = {"file", "url"}
@@ -175,7 +176,7 @@ def _skip_reason(text: str, name: str) -> str:
 def read_file(path: str, name: str, fmt: str | None, manifest: dict[str, str]) -> tuple[list[Document], FileOutcome]:
     """Read one file into documents; never raises for bad input, the outcome says what went wrong."""
     try:
-        data = read_bounded(path)
+        data = read_bounded(path, size_limit(name))
     except ReadError as err:
         return [], FileOutcome(name, "failed", reason=err.message)
     return read_bytes(data, name, fmt, manifest.get(os.path.basename(path)))
@@ -184,7 +185,8 @@ def read_file(path: str, name: str, fmt: str | None, manifest: dict[str, str]) -
 def read_bytes(data: bytes, name: str, fmt: str | None, url: str | None = None) -> tuple[list[Document], FileOutcome]:
     """Documents from one file's bytes (*url*: what a manifest gives for it)."""
     try:
-        source = as_source(data, name=name)
+        binary = binary_format(data, name, fmt)
+        source = as_source(data, name=name, binary=binary is not None)
     except ReadError as err:
         return [], FileOutcome(name, "failed", reason=err.message, line=err.line, column=err.column)
     manifest = read_manifest(source.text)
@@ -193,13 +195,13 @@ def read_bytes(data: bytes, name: str, fmt: str | None, url: str | None = None) 
                   "table of files without a url column (metadata, not a news document)")
         return [], FileOutcome(name, "skipped", format="manifest", reason=reason, notes=source.notes)
     try:
-        format_name = canonical_name(fmt) if fmt else detect_format(source.text)
+        format_name = binary or (canonical_name(fmt) if fmt else detect_format(source.text))
     except UnsupportedFormat as err:
         return [], FileOutcome(name, "failed", reason=str(err))
     if format_name is None:
         return [], FileOutcome(name, "skipped", reason=_skip_reason(source.text, name), notes=source.notes)
     try:
-        records = get_reader(format_name).read(source.text, name)
+        records = read_source(format_name, source)
     except NoArticles as err:
         return [], FileOutcome(name, "skipped", format=format_name, reason=err.message, notes=source.notes)
     except ReadError as err:

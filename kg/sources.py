@@ -16,6 +16,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReadError
@@ -23,6 +24,11 @@ from .errors import ReadError
 #: Files larger than this are refused: news documents are kilobytes, and a
 #: multi-megabyte "document" is almost always a dump or an attack.
 MAX_BYTES = 2 * 1024 * 1024
+#: Web archives (``.warc``, ``.warc.gz``) hold many pages: they may be this large.
+#: Each page inside is still held to :data:`MAX_BYTES` by its reader.
+MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+#: File names that get :data:`MAX_ARCHIVE_BYTES`.
+ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
 
 #: Encodings tried, in order, when a file is not valid UTF-8.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
@@ -30,12 +36,26 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 @dataclass
 class Source:
-    """The decoded text of one input, with where it came from."""
+    """The decoded text of one input, with where it came from.
+
+    A binary format (a WARC archive) is not decoded: its ``data`` holds the
+    bytes, ``text`` is empty and ``encoding`` is ``"binary"``.
+    """
 
     name: str
     text: str
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    data: bytes | None = None
+
+
+def size_limit(name: str) -> int:
+    """The most bytes kg reads from the file called *name*.
+
+    >>> size_limit("crawl.warc.gz") > size_limit("page.html") == MAX_BYTES
+    True
+    """
+    return MAX_ARCHIVE_BYTES if name.lower().endswith(ARCHIVE_SUFFIXES) else MAX_BYTES
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
@@ -77,26 +97,37 @@ def declared_encoding(data: bytes) -> str | None:
     >>> declared_encoding(b'<html><head><meta charset="utf-8">'), declared_encoding(b"no declaration")
     ('utf-8', None)
     """
-    import codecs
-
     match = DECLARED_CHARSET.search(data[:4096])
     if not match:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii").lower()
-    label = CHARSET_SUPERSETS.get(label, label)
+    return _codec((match.group(1) or match.group(2)).decode("ascii"))
+
+
+def _codec(label: str | None) -> str | None:
+    """The Python codec for a character-set label (``GB2312`` → ``gb18030``), if known."""
+    import codecs
+
+    if not label:
+        return None
+    key = label.strip().lower()
+    key = CHARSET_SUPERSETS.get(key, key)
     try:
-        return codecs.lookup(label).name
+        return codecs.lookup(key).name
     except LookupError:
         return None
 
 
-def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+def decode(data: bytes, name: str, charset: str | None = None) -> tuple[str, str, list[str]]:
     """Decode bytes to text; return ``(text, encoding, notes)``.
 
     A byte-order mark decides; else UTF-8 is tried first (it is what almost
-    every file is, whatever it declares); else the character set the file
-    declares (:func:`declared_encoding`); else the first fallback encoding that
-    decodes, with a note saying so.
+    every file is, whatever it declares); else *charset*, the character set the
+    transport declared (an HTTP ``Content-Type`` in a WARC record); else the
+    character set the file declares (:func:`declared_encoding`); else the first
+    fallback encoding that decodes, with a note saying so.
+
+    >>> decode("Zürich".encode("cp1250"), "x.html", charset="windows-1250")[:2]
+    ('Zürich', 'cp1250')
     """
     notes: list[str] = []
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
@@ -111,6 +142,12 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
+        sent = _codec(charset)
+        if sent and sent != "utf-8":
+            try:
+                return data.decode(sent), sent, [f"decoded as {sent}, the character set it was sent with"]
+            except UnicodeDecodeError:
+                notes.append(f"sent as {sent} but does not decode as it")
         declared = declared_encoding(data)
         if declared and declared != "utf-8":
             try:
@@ -155,6 +192,27 @@ def _redecode(match: re.Match[str]) -> str:
             return run
 
 
+@lru_cache(maxsize=1)
+def _suspect() -> re.Pattern[str]:
+    """Lines ftfy could change under :func:`repair`'s settings: a character a UTF-8
+    lead byte decodes to in one of ftfy's single-byte encodings, followed by one a
+    continuation byte decodes to (or by a space where a no-break space was lost, in
+    the shapes ftfy restores); a C1 control, a surrogate, a replacement character.
+    A line without one is left alone without asking ftfy, which is slow on the
+    long lines of web pages.
+    """
+    import ftfy.chardata
+
+    def chars(codes: bytes) -> str:
+        found = {c for enc in ftfy.chardata.CHARMAP_ENCODINGS for c in codes.decode(enc, errors="ignore")}
+        return re.escape("".join(sorted(found)))
+
+    lead, cont = chars(bytes(range(0xC0, 0xF8))), chars(bytes(range(0x80, 0xC0)))
+    a0, e, f = chars(b"\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe1\xe2\xe3\xf0"), chars(b"\xe0\xe1\xe2\xe3\xf0"), chars(b"\xf0")
+    return re.compile(f"[{lead}][{cont}]|[{a0}] |[{e}][{cont}] |[{f}][{cont}][{cont}] "
+                      r"|[\x80-\x9f\x1a\ufffd\ud800-\udfff]")
+
+
 def repair(text: str) -> tuple[str, list[str]]:
     """Repair mojibake (``â„¢`` → ``™``) with ftfy; return the text and notes.
 
@@ -180,8 +238,9 @@ def repair(text: str) -> tuple[str, list[str]]:
     if text.isascii():
         return text, notes
     out_lines = []
+    suspect = _suspect()
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.isascii():
+        if line.isascii() or not suspect.search(line):
             out_lines.append(line)
             continue
         fixed, explanation = ftfy.fix_and_explain(line, config)
@@ -239,15 +298,24 @@ def read_bounded(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> Source:
+def as_source(data: str | bytes | os.PathLike[str], name: str | None = None, *,
+              charset: str | None = None, binary: bool = False) -> Source:
     """Make a :class:`Source` from a path, bytes or text.
 
+    *charset* is the character set the bytes were sent with, if known (an HTTP
+    header). With *binary* (a format read from its bytes, such as WARC) the
+    bytes are kept undecoded in ``Source.data``, up to :data:`MAX_ARCHIVE_BYTES`.
     Raises :class:`~kg.errors.ReadError` for binary, oversized or undecodable input.
+
+    >>> src = as_source(b"WARC/1.1\\r\\n", name="x.warc", binary=True)
+    >>> src.data, src.text, src.encoding
+    (b'WARC/1.1\\r\\n', '', 'binary')
     """
+    limit = MAX_ARCHIVE_BYTES if binary else MAX_BYTES
     if isinstance(data, os.PathLike):
         name = name or str(data)
         try:
-            raw: bytes | None = read_bounded(data)
+            raw: bytes | None = read_bounded(data, limit)
         except ReadError as err:
             raise ReadError(err.message, source=name) from err
     elif isinstance(data, bytes):
@@ -256,9 +324,13 @@ def as_source(data: str | bytes | os.PathLike[str], name: str | None = None) -> 
         raw = None
     name = name or "<input>"
     if raw is not None:
-        if len(raw) > MAX_BYTES:
-            raise ReadError(f"input is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit", source=name)
-        text, encoding, notes = decode(raw, name)
+        if len(raw) > limit:
+            raise ReadError(f"input is {len(raw):,} bytes, over the {limit:,}-byte limit", source=name)
+        if binary:
+            return Source(name=name, text="", encoding="binary", data=raw)
+        text, encoding, notes = decode(raw, name, charset)
+    elif binary:
+        raise ReadError("a binary format is read from bytes, not text", source=name)
     else:
         assert isinstance(data, str)
         if len(data) > MAX_BYTES:

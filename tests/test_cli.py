@@ -14,12 +14,12 @@ def test_build_sample_data(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(ROOT / "data"), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "15 ingested, 1 skipped, 0 failed" in printed
+    assert "17 ingested, 1 skipped, 0 failed" in printed
     assert "merged nodes" in printed and "conflicts" in printed
     for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "graph.graphml", "graph.gexf", "report.json", "merges.json"):
         assert (out / name).stat().st_size > 0, name
     report = json.loads((out / "report.json").read_text())
-    assert report["files"] == {"ingested": 15, "skipped": 1, "failed": 0}
+    assert report["files"] == {"ingested": 17, "skipped": 1, "failed": 0}
     skipped = [o for o in report["outcomes"] if o["status"] == "skipped"]
     assert skipped[0]["file"] == "data/pages/SOURCES.tsv" and "manifest" in skipped[0]["reason"]
 
@@ -71,7 +71,7 @@ def test_readme_sparql_examples_run_on_the_sample_output(tmp_path):
     answers = {q: list(graph.query(q)) for q in queries}
     assert all(answers.values())
     (per_outlet,) = [rows for q, rows in answers.items() if "GROUP BY ?outlet" in q]
-    assert [str(v) for v in per_outlet[0]] == ["Harbour Ledger", "4"]
+    assert [str(v) for v in per_outlet[0]] == ["Harbour Ledger", "5"]
 
 
 def test_output_folder_inside_the_input_is_not_read(tmp_path):

@@ -9,11 +9,24 @@ A reader module exposes two pure functions:
     raise :class:`~kg.errors.ReadError` with a line number when the file as a
     whole cannot be read. A file of many records (a feed, an API dump) returns
     an :class:`~kg.model.ItemFailure` in place of each record it could not read,
-    so the report accounts for every record.
+    so the report accounts for every record. A file that was read but holds no
+    article (a section front, an empty page shell) raises
+    :class:`~kg.errors.NoArticles`: the build reports it *skipped*, with why.
 
->>> from kg.readers import feed
->>> isinstance(feed, ReaderModule)
-True
+A format whose files are bytes, not text (a WARC archive, maybe gzipped),
+also sets ``BINARY = True`` and adds two functions; the registry
+(:func:`kg.readers.binary_format`, :func:`kg.readers.read_source`) routes such
+files to them with the raw bytes, which the door (:func:`kg.sources.as_source`
+with ``binary=True``) keeps undecoded, under a larger size limit:
+
+``detect_bytes(data, name) -> bool``
+    Does this file look like the format (magic bytes, then the name)?
+``read_bytes(data, name) -> list[Document | ItemFailure]``
+    As ``read``, from the bytes. Each record is bounded by the module.
+
+>>> from kg.readers import feed, warc
+>>> isinstance(feed, ReaderModule), isinstance(warc, BinaryReaderModule), is_binary(feed)
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -35,6 +48,22 @@ class ReaderModule(Protocol):
     def detect(self, text: str) -> bool: ...
 
     def read(self, text: str, name: str) -> Sequence[Document | ItemFailure]: ...
+
+
+@runtime_checkable
+class BinaryReaderModule(ReaderModule, Protocol):
+    """What :mod:`kg.readers` expects of a format read from bytes (``BINARY = True``)."""
+
+    BINARY: bool
+
+    def detect_bytes(self, data: bytes, name: str) -> bool: ...
+
+    def read_bytes(self, data: bytes, name: str) -> Sequence[Document | ItemFailure]: ...
+
+
+def is_binary(module: ReaderModule) -> bool:
+    """True for a module that reads bytes (``BINARY = True``)."""
+    return bool(getattr(module, "BINARY", False))
 
 
 _WS = re.compile(r"\s+")

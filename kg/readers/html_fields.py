@@ -1,0 +1,405 @@
+"""The fields of an HTML article page, each from its sources in a fixed order.
+
+Every ``extract_<field>`` takes the :class:`~kg.readers.structured.PageData`
+of a page and returns the first value found, trying in this order:
+
+============  =====================================================================================
+field         sources, first found wins
+============  =====================================================================================
+url           ``<link rel=canonical>``, ``og:url``, the article's ``url``/``mainEntityOfPage``,
+              ``dc.identifier``, then the url the page was fetched from (WARC, "saved from")
+title         the article's ``headline`` (a headline the site cut short with "…" is completed
+              from another title that starts with it), ``og:title``, ``twitter:title``,
+              ``dc.title``, ``<title>``; the last four trimmed of the site's name and date
+published     the article's ``datePublished``, ``article:published_time``, date ``<meta>`` tags
+              (:data:`DATE_META`), the first ``<time datetime>`` of the ``<article>``, then
+              htmldate (markup only, never the network)
+authors       the article's ``author`` persons, ``article:author`` names, ``author``/``dc.creator``
+              ``<meta>`` tags (an organisation is never an author)
+provider      the article's ``publisher``, ``og:site_name``, an ``Organization`` item,
+              ``application-name``, ``dc.publisher``; its domain from the article's url
+language      the article's ``inLanguage``, ``<html lang>``, language ``<meta>`` tags,
+              ``og:locale``, then the script of the text (Han, kana, Hangul, Arabic …)
+subjects      the article's ``keywords``, ``about`` and ``mentions``, ``article:tag``;
+              ``keywords`` ``<meta>`` only when the page has none of those
+============  =====================================================================================
+
+"The article" is every schema.org article item of the page, JSON-LD before
+microdata: a field missing in one is looked up in the next.
+
+>>> trim_title("Ein Albtraum - DER SPIEGEL 52/2018", ["DER SPIEGEL"], [])
+'Ein Albtraum'
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..model import Image, Provider, Subject
+from .base import clean
+from .structured import SUBJECT_TYPES, PageData, objects_of, parse_datetime, text_of, texts_of, type_names, url_of
+
+#: ``<meta name>`` tags that give the publication date, in order of trust.
+DATE_META = ("article:published_time", "og:article:published_time", "og:published_time", "pubdate",
+             "publishdate", "publish-date", "publication_date", "date", "dc.date", "dc.date.issued",
+             "dcterms.created", "dcterms.date", "dcterms.issued", "citation_publication_date", "sailthru.date",
+             "parsely-pub-date", "article.published", "datepublished", "original-publish-date")
+#: ``<meta>`` tags that name an author.
+AUTHOR_META = ("author", "dc.creator", "dcterms.creator", "citation_author", "parsely-author", "sailthru.author",
+               "byl")
+#: Words that make an author value an organisation, not a person.
+CORPORATE = re.compile(r"\b(?:GmbH|AG|Ltd|Limited|Inc|LLC|Corp|Corporation|S\.A\.|SAS|Verlag|Media|Group|"
+                       r"News|Agency|Redaktion|Editorial|Staff)\b|www\.|https?:|\b[\w-]+\.(?:com|org|net|de|co)\b",
+                       re.IGNORECASE)
+#: Separators between a headline and the site's name in ``<title>``.
+TITLE_SEPARATOR = re.compile(r"\s+[|»·/–—-]\s+|\s*\|\s*")
+_DATE_LIKE = re.compile(r"^[\d\s./:-]{6,}$")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b)\s*")
+_SCRIPTS = (("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
+            ("zh", re.compile(r"[\u4e00-\u9fff]")), ("ar", re.compile(r"[\u0600-\u06ff]")),
+            ("he", re.compile(r"[\u0590-\u05ff]")), ("el", re.compile(r"[\u0370-\u03ff]")),
+            ("th", re.compile(r"[\u0e00-\u0e7f]")))
+
+
+def article_value(page: PageData, *keys: str) -> Any:
+    """The first value of any of *keys* in the page's article items (JSON-LD first)."""
+    for _, item in page.articles():
+        for key in keys:
+            value = item.get(key)
+            if value not in (None, "", [], {}):
+                return value
+    return None
+
+
+def _usable_url(url: str | None, base: str | None) -> str | None:
+    if not url or "{{" in url or any(c.isspace() for c in url) or len(url) > 2048:
+        return None
+    url = urljoin(base, url) if base else url
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def extract_urls(page: PageData, fetched: str | None = None) -> tuple[dict[str, str], list[str]]:
+    """``{"web": identity url, "amp": …, "page": where it was fetched}`` and notes."""
+    og = page.first_meta("og:url")
+    base = _usable_url(og, None) or _usable_url(fetched, None)
+    candidates = [("<link rel=canonical>", next(iter(page.links.get("canonical", [])), None)), ("og:url", og),
+                  ("the article's url", url_of(article_value(page, "url", "mainEntityOfPage"))),
+                  ("dc.identifier", page.first_meta("dc.identifier", "dcterms.identifier")),
+                  ("the url it was fetched from", fetched)]
+    urls: dict[str, str] = {}
+    notes: list[str] = []
+    for label, value in candidates:
+        url = _usable_url(value, base)
+        if url:
+            urls["web"] = url
+            if label != "<link rel=canonical>" and page.links.get("canonical"):
+                notes.append(f"canonical link {page.links['canonical'][0]!r} is not a usable url; {label} used")
+            break
+    amp = _usable_url(next(iter(page.links.get("amphtml", [])), None), base)
+    if amp:
+        urls["amp"] = amp
+    if fetched and _usable_url(fetched, None) and fetched != urls.get("web"):
+        urls["page"] = fetched
+    return urls, notes
+
+
+def _names(page: PageData) -> list[str]:
+    """Names the site goes by (publisher, site name, host labels), for trimming titles and bylines."""
+    names = [text_of(article_value(page, "publisher", "sourceOrganization")), page.first_meta("og:site_name"),
+             page.first_meta("application-name")]
+    for _, item in page.items():
+        if type_names(item) & {"Organization", "NewsMediaOrganization"}:
+            names.append(text_of(item.get("name")))
+    return [n for n in names if n]
+
+
+def _same_name(a: str, b: str) -> bool:
+    key_a, key_b = re.sub(r"\W+", "", a.casefold()), re.sub(r"\W+", "", b.casefold())
+    return bool(key_a and key_b) and (key_a == key_b or key_a.startswith(key_b) or key_b.startswith(key_a))
+
+
+def trim_title(title: str, names: list[str], headings: list[str]) -> str:
+    """A page title without the site's name, section and date around the headline.
+
+    A leading run of segments that an ``<h1>`` equals (or starts with) is the
+    headline; otherwise trailing segments naming the site or giving a date go.
+
+    >>> trim_title("Berlin confronts colonial past | DW | 19.01.2020", ["DW.COM"], [])
+    'Berlin confronts colonial past'
+    >>> trim_title("港特首梁振英就住宅违建事件道歉 - BBC中文网 - 两岸三地", [], ["港特首梁振英就住宅违建事件道歉"])
+    '港特首梁振英就住宅违建事件道歉'
+    """
+    parts = TITLE_SEPARATOR.split(title)
+    seps = TITLE_SEPARATOR.findall(title)
+    prefixes = ["".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts[:k])).rstrip(" |»·/–—-")
+                for k in range(len(parts), 0, -1)]
+    for prefix in prefixes:
+        if len(prefix) >= 4 and any(h == prefix or h.startswith(prefix) for h in headings):
+            return prefix
+    for heading in headings:
+        if len(heading) >= 4 and title.startswith(heading) and len(heading) * 2 > len(title):
+            return heading
+    while len(parts) > 1:
+        last = parts[-1].strip()
+        if _DATE_LIKE.match(last) or any(_same_name(last, n) for n in names) or re.search(r"\d{1,2}/\d{4}$", last):
+            parts.pop()
+            seps.pop()
+            continue
+        break
+    return "".join(p + (seps[i] if i < len(seps) else "") for i, p in enumerate(parts)).strip()
+
+
+def extract_title(page: PageData) -> tuple[str | None, list[str]]:
+    """The headline, and a note when it had to be completed or trimmed."""
+    names = _names(page) + _host_labels(page)
+    others = [t for t in (page.first_meta("og:title"), page.first_meta("twitter:title"),
+                          page.first_meta("dc.title"), page.title) if t and "{{" not in t]
+    headline = text_of(article_value(page, "headline"))
+    if headline and "{{" not in headline:
+        if _ELLIPSIS.search(headline):
+            stem = _ELLIPSIS.sub("", headline)
+            for other in others + page.headings:
+                full = trim_title(other, names, page.headings)
+                if full.startswith(stem) and len(full) > len(stem):
+                    return full, [f"headline {headline!r} is cut short; the full one taken from the page"]
+        return headline, []
+    if others:
+        return trim_title(others[0], names, page.headings), []
+    return text_of(article_value(page, "name")), []
+
+
+def _host_labels(page: PageData) -> list[str]:
+    url = page.first_meta("og:url") or (page.links.get("canonical") or [""])[0]
+    host = (urlsplit(url).hostname or "") if url and "{{" not in url else ""
+    labels = host.removeprefix("www.").split(".")
+    return [".".join(labels), labels[0]] if labels and labels[0] else []
+
+
+def extract_published(page: PageData, tree: Any, url: str | None) -> tuple[datetime | None, str | None, list[str]]:
+    """``(published, the text it was read from, notes)``."""
+    notes: list[str] = []
+    candidates: list[tuple[str, str | None]] = []
+    for _, item in page.articles():
+        candidates.append(("datePublished", text_of(item.get("datePublished"))))
+    candidates += [(key, page.first_meta(key)) for key in DATE_META]
+    article = next(tree.iter("article"), None)
+    if article is not None:
+        time = next((t for t in article.iter("time") if t.get("datetime")), None)
+        candidates.append(("<article> <time datetime>", time.get("datetime") if time is not None else None))
+    for label, text in candidates:
+        if not text:
+            continue
+        when, note = parse_datetime(text)
+        if note:
+            notes.append(f"{label} {note}")
+        if when is not None:
+            if when.tzinfo is None and len(text) > 10:
+                notes.append(f"{label} {text!r} gives no time zone; left without one")
+            return when, text, notes
+    found = _htmldate(tree, url)
+    if found:
+        when, _ = parse_datetime(found)
+        if when is not None:
+            notes.append(f"no date in the page's metadata; {found} found in its markup by htmldate")
+            return when, found, notes
+    return None, None, notes
+
+
+def _htmldate(tree: Any, url: str | None) -> str | None:
+    """htmldate on the parsed tree (a tree, never a url string: htmldate fetches urls)."""
+    import logging
+
+    from htmldate import find_date
+
+    logging.getLogger("htmldate").setLevel(logging.ERROR)
+    try:
+        return find_date(tree, extensive_search=False, original_date=True, url=url,
+                         outputformat="%Y-%m-%dT%H:%M:%S%z")
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def extract_modified(page: PageData) -> datetime | None:
+    text = text_of(article_value(page, "dateModified")) or page.first_meta("article:modified_time",
+                                                                           "og:article:modified_time")
+    return parse_datetime(text)[0]
+
+
+def _split_people(value: str, names: list[str]) -> list[str]:
+    out = []
+    for part in _SPLIT_NAMES.split(re.sub(r"^(?:By|Von|Par|Por)\s+", "", value, flags=re.IGNORECASE)):
+        part = clean(part) or ""
+        if 2 <= len(part) <= 80 and len(part.split()) <= 6 and not CORPORATE.search(part) \
+                and not any(_same_name(part, n) for n in names) and not _DATE_LIKE.match(part):
+            out.append(part)
+    return out
+
+
+def extract_authors(page: PageData) -> list[str]:
+    """Person names of the byline; organisations named as author are left out."""
+    names = _names(page) + _host_labels(page)
+    found: list[str] = []
+    for _, item in page.articles():
+        for agent in objects_of(item.get("author")):
+            types = type_names(agent) if isinstance(agent, dict) else set()
+            name = text_of(agent)
+            if not name or (types and "Person" not in types):
+                continue
+            found += _split_people(name, names) if not types else [name]
+        if found:
+            return _unique(found)
+    for value in page.all_meta("article:author", "og:article:author"):
+        if not value.startswith(("http://", "https://")):
+            found += _split_people(value, names)
+    if found:
+        return _unique(found)
+    for key in AUTHOR_META:
+        for value in page.all_meta(key):
+            segments = [s.strip() for s in value.split(",")]
+            if CORPORATE.search(value) or any(_same_name(s, n) for s in segments for n in names):
+                continue
+            found += _split_people(value, names)
+        if found:
+            return _unique(found)
+    return []
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [v for v in values if not (v.casefold() in seen or seen.add(v.casefold()))]  # type: ignore[func-returns-value]
+
+
+def extract_provider(page: PageData, url: str | None) -> Provider | None:
+    """The outlet: its name as the page gives it, its host, its logo."""
+    publisher = article_value(page, "publisher")
+    name = text_of(publisher) or page.first_meta("og:site_name")
+    if not name:
+        orgs = [i for _, i in page.items() if type_names(i) & {"NewsMediaOrganization", "Organization"}]
+        name = text_of(orgs[0].get("name")) if orgs else None
+    name = name or page.first_meta("application-name", "dc.publisher")
+    host = (urlsplit(url).hostname or "") if url else ""
+    if not host and isinstance(publisher, dict):
+        host = urlsplit(url_of(publisher.get("url")) or "").hostname or ""
+    logo = url_of(publisher.get("logo")) if isinstance(publisher, dict) else None
+    if not name and not host:
+        return None
+    return Provider(name=name if name and "{{" not in name else None, domain=host.removeprefix("www.") or None,
+                    images=[Image(url=logo)] if logo and _usable_url(logo, url) else [])
+
+
+def normalise_language(tag: str | None) -> str | None:
+    """The primary language subtag: ``de-DE``, ``en_US`` and ``En`` → ``de``, ``en``, ``en``.
+
+    >>> normalise_language("zh-Hans"), normalise_language("{{lang}}")
+    ('zh', None)
+    """
+    m = re.match(r"^\s*([A-Za-z]{2,3})(?:$|[-_\s])", tag or "")
+    return m.group(1).lower() if m else None
+
+
+def extract_language(page: PageData, text: str) -> tuple[str | None, list[str]]:
+    for value in (text_of(article_value(page, "inLanguage")), page.lang,
+                  page.first_meta("content-language", "language", "dc.language"), page.first_meta("og:locale")):
+        code = normalise_language(value)
+        if code:
+            return code, []
+    sample = text[:2000]
+    for code, pattern in _SCRIPTS:
+        if len(pattern.findall(sample)) * 4 > len(sample.replace(" ", "")):
+            return code, [f"the page declares no language; {code!r} guessed from the script of its text"]
+    return None, []
+
+
+def extract_section(page: PageData) -> str | None:
+    return text_of(article_value(page, "articleSection")) or page.first_meta("article:section",
+                                                                             "og:article:section")
+
+
+def extract_excerpt(page: PageData) -> str | None:
+    """The description; where one description is a cut-short start of another, the longer."""
+    found = [d for d in (text_of(article_value(page, "description")), page.first_meta("og:description"),
+                         page.first_meta("description"), page.first_meta("twitter:description"),
+                         page.first_meta("dc.description")) if d and "{{" not in d]
+    if not found:
+        return None
+    cut = [d for d in found if len(d) < 60 and not d.endswith((".", "!", "?", "…", "\"", "”"))]
+    if len(cut) < len(found):
+        found = [d for d in found if d not in cut]
+    best = found[0]
+    for other in found[1:]:
+        stem = _ELLIPSIS.sub("", best)
+        if other.startswith(stem) and len(other) > len(stem):
+            best = other
+    return best
+
+
+def extract_subjects(page: PageData) -> list[Subject]:
+    """Topics and entities the page names itself, each with the syntax that said so."""
+    out: list[Subject] = []
+    for syntax, item in page.articles():
+        for keyword in texts_of(item.get("keywords")):
+            out += [Subject(k, "topic", syntax) for k in (clean(p) for p in keyword.split(",")) if k]
+        for key in ("about", "mentions"):
+            for thing in objects_of(item.get(key)):
+                out += _subject(thing, syntax)
+    for tag in page.all_meta("article:tag", "og:article:tag"):
+        out += [Subject(k, "topic", "opengraph") for k in (clean(p) for p in tag.split(",")) if k]
+    if not out:
+        for tag in page.all_meta("news_keywords", "keywords"):
+            out += [Subject(k, "topic", "meta") for k in (clean(p) for p in tag.split(",")) if k]
+    keys: set[tuple[str, str]] = set()
+    unique = []
+    for subject in out:
+        ident = (subject.name.casefold(), subject.type)
+        if ident not in keys and len(subject.name) <= 200:
+            keys.add(ident)
+            unique.append(subject)
+    return unique[:200]
+
+
+def _subject(thing: Any, syntax: str) -> list[Subject]:
+    if isinstance(thing, str):
+        name = text_of(thing)
+        from .structured import ARTICLE_TYPES
+
+        return [] if not name or name in ARTICLE_TYPES or name == "Thing" else [Subject(name, "topic", syntax)]
+    if not isinstance(thing, dict):
+        return []
+    name = text_of(thing.get("name"))
+    if not name:
+        return []
+    kind = next((SUBJECT_TYPES[t] for t in sorted(type_names(thing)) if t in SUBJECT_TYPES), "topic")
+    iri = url_of(thing.get("@id")) or next((u for u in texts_of(thing.get("sameAs")) if u.startswith("http")), None)
+    return [Subject(name, kind, syntax, iri=iri if iri and iri.startswith("http") else None)]
+
+
+def _int(value: Any) -> int | None:
+    m = re.match(r"^\s*(\d{1,6})", str(value)) if value is not None else None
+    return int(m.group(1)) if m else None
+
+
+def extract_images(page: PageData, base: str | None) -> list[Image]:
+    """The article's images (``image``, ``thumbnailUrl``), then ``og:image``; at most 10."""
+    images: list[Image] = []
+    for value in objects_of(article_value(page, "image")) + objects_of(article_value(page, "thumbnailUrl")):
+        url = _usable_url(url_of(value), base)
+        if url:
+            caption = text_of(value.get("caption")) if isinstance(value, dict) else None
+            width = _int(value.get("width")) if isinstance(value, dict) else None
+            height = _int(value.get("height")) if isinstance(value, dict) else None
+            images.append(Image(url=url, width=width, height=height, caption=caption))
+    og = page.all_meta("og:image", "og:image:url")
+    for value in og:
+        url = _usable_url(value, base)
+        if url:
+            single = len(og) == 1
+            images.append(Image(url=url, width=_int(page.first_meta("og:image:width")) if single else None,
+                                height=_int(page.first_meta("og:image:height")) if single else None,
+                                caption=page.first_meta("og:image:alt") if single else None))
+    seen: set[str] = set()
+    return [i for i in images if not (i.url in seen or seen.add(i.url))][:10]  # type: ignore[func-returns-value]
