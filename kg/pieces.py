@@ -45,7 +45,7 @@ from .io import nested_json, read_checked, write_checked
 from .rdf import jsonld_piece, node_lines, turtle_piece
 
 #: Attributes the page, GraphML and GEXF show; the rest stay in RDF.
-VIEW_ATTRS = ("type", "label", "url", "published", "by_reference", "domain", "iso", "score", "scale")
+VIEW_ATTRS = ("type", "label", "url", "published", "by_reference", "domain", "iso", "score", "scale", "alt_names")
 #: Pieces a reduce can write, by export name.
 PIECES = {"ntriples": "nt", "turtle": "ttl", "jsonld": "jsonld"}
 #: How each RDF piece is rendered from the shard's N-Triples.
@@ -105,7 +105,7 @@ def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: 
         conflicts.extend(node.conflicts)
         if node.attrs:
             summary.nodes[node.attrs["type"]] += 1
-            view_nodes[node.iri] = {k: node.attrs[k] for k in VIEW_ATTRS if node.attrs.get(k) is not None}
+            view_nodes[node.iri] = {k: node.attrs[k] for k in VIEW_ATTRS if node.attrs.get(k) not in (None, [])}
             view_nodes[node.iri]["degree"] = node.degree
             for target, key, relation in node.edges:
                 summary.edges[relation] += 1

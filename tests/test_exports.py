@@ -82,8 +82,8 @@ def networkx_files(graph: nx.MultiDiGraph, folder: Path) -> Path:
     the graph with the view attributes (the reference the streamed files must match)."""
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        attrs = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()
-                 if k in VIEW_ATTRS and v is not None}
+        attrs = {k: (v.isoformat() if hasattr(v, "isoformat") else " | ".join(v) if isinstance(v, list) else v)
+                 for k, v in data.items() if k in VIEW_ATTRS and v not in (None, [])}
         flat.add_node(node, **{**attrs, "label": str(data.get("label", ""))})
     for u, v, key, data in graph.edges(keys=True, data=True):
         flat.add_edge(u, v, key=key, relation=data["relation"])

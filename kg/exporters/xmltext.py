@@ -35,6 +35,7 @@ NODE_ATTRS: tuple[tuple[str, str], ...] = (
     ("iso", "string"),
     ("score", "long"),
     ("scale", "long"),
+    ("alt_names", "string"),  # other names of an entity, joined by " | "
 )
 #: Edge attributes with their types.
 EDGE_ATTRS: tuple[tuple[str, str], ...] = (("relation", "string"),)
@@ -69,6 +70,8 @@ def attr_value(name: str, value: Any) -> str:
         return "true" if value else "false"
     if kind == "long":
         return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return " | ".join(map(str, value))
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -76,7 +79,7 @@ def node_values(attrs: Any) -> Iterator[tuple[str, str]]:
     """``(name, text)`` of the :data:`NODE_ATTRS` a node has, in order; the label always (maybe empty)."""
     for name, _kind in NODE_ATTRS:
         value = attrs.get(name)
-        if value is not None:
+        if value is not None and value != [] and value != ():
             yield name, attr_value(name, value)
         elif name == "label":
             yield name, ""

@@ -57,7 +57,7 @@ from ..namespaces import ID, entity_iri
 NAMED_ENTITY = ID + "name/"
 #: Weight of each kind of evidence for a name's type; from :data:`SUBJECT` up it is strong
 #: evidence, which decides a name's type whenever there is any.
-FIELD, SUBJECT, GAZETTEER, TEXT = 10, 6, 6, 1
+FIELD, SUBJECT, GAZETTEER, TEXT = 10, 6, 8, 1
 KINDS = ("organization", "person", "place")
 
 
