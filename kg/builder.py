@@ -38,6 +38,7 @@ from .inputs import collect_files, manifests
 from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome
 from .pieces import PIECES, GraphPieces, piece_path
+from .progress import Progress, Quiet
 from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_provisional, settle_shards
 from .views import DEFAULT_MAX_NODES
 
@@ -57,7 +58,7 @@ class Options:
     exports: tuple[str, ...] = DEFAULT_EXPORTS
     store: bool = True  # the embedded SPARQL store, with out
     strict: bool = False
-    progress: Callable[[int, int], None] | None = None
+    progress: Progress = field(default_factory=Quiet)  # bars or summary lines for the long steps
     workers: int | None = None
     max_nodes: int | None = None
     ner: str | None = None  # None: the best extractor installed
@@ -194,7 +195,7 @@ def remove_leftovers(out: Path) -> None:
 def _build_and_write(roots: list[Path], options: Options, out: Path) -> BuildResult:
     result = _build(roots, options, out / CACHE)
     written = write_outputs(result, out, options.exports, store=options.store, max_nodes=options.max_nodes,
-                            locked=True)
+                            locked=True, progress=options.progress)
     result.out, result.written = out, written
     return result
 
@@ -233,16 +234,20 @@ def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
     dirty = forget(state, folder, sorted(set(state.files) - names) + [name for _p, name in todo])
     clock.lap("find files and changes")
     task = MapTask([], options.format, manifest, shards, map_now=ner == "none")
-    mapped = map_files(state, folder, todo, task, options.workers, options.engine, options.progress)
+    with options.progress.step("read and map", len(todo), "files") as step:
+        mapped = map_files(state, folder, todo, task, options.workers, options.engine, step.advance)
     clock.lap("read and map")
     extraction: dict[str, Any] = {"extractor": "none"}
     if ner != "none":
-        extraction = extract_and_map(state, mapped, files, task, ner, options.spacy_model, workdir, options.workers)
+        with options.progress.step(f"find names in text ({ner})", None, "texts") as step:
+            extraction = extract_and_map(state, mapped, files, task, ner, options.spacy_model, workdir, options.workers)
+            step.advance(extraction["extracted"])
         clock.lap("extract text and map")
     dirty |= mapped.dirty | route_provisional(state, folder, {name for _p, name in todo}, shards)
     dirty |= {s for s in range(shards) if s not in state.summaries}
     clock.lap("resolve outlets and names across the corpus")
-    settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine)
+    with options.progress.step("settle shards", len(dirty), "shards") as step:
+        settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine, step.advance)
     clock.lap(f"settle {len(dirty)} of {shards} shards")
     kept = [(n, state.files[n]) for _p, n in files if n in state.files]
     result = BuildResult(
@@ -255,12 +260,12 @@ def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
 
 
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True,
-                  max_nodes: int | None = None, locked: bool = False) -> list[Path]:
+                  max_nodes: int | None = None, locked: bool = False, progress: Progress | None = None) -> list[Path]:
     """Write every export and the reports to temporary files, then rename them all into
     place; then bring the embedded SPARQL store (``store/``) up to date."""
     if not locked:
         with build_lock(out_dir):
-            return write_outputs(result, out_dir, exports, store, max_nodes, locked=True)
+            return write_outputs(result, out_dir, exports, store, max_nodes, locked=True, progress=progress)
     from .report import merges_chunks, report_chunks
 
     clock = Clock()
@@ -272,13 +277,17 @@ def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], st
     files.append(("report.json", report_chunks(result.problems, result.entries, result.documents, result.pieces,
                                                result.extraction)))
     files.append(("merges.json", merges_chunks(result.pieces, result.notes)))
-    staged = _stage(out_dir, files, clock)
+    progress = progress or Quiet()
+    with progress.step("write outputs", len(files), "files") as step:
+        staged = _stage(out_dir, files, clock, step.advance)
     try:
         store_update = None
         if store:
             from .store import update_store
 
-            store_update = update_store(out_dir, result.pieces, work.state.store if work else {})
+            with progress.step("make the SPARQL store", None, "triples") as step:
+                store_update = update_store(out_dir, result.pieces, work.state.store if work else {})
+                step.advance(sum(s.triples for s in result.pieces.summaries.values()))
             clock.lap("make the SPARQL store")
     except BaseException:
         staged.discard()
@@ -316,7 +325,7 @@ class Staged:
             shutil.rmtree(partial, ignore_errors=True)
 
 
-def _stage(out_dir: Path, files: list[tuple[str, Any]], clock: Clock) -> Staged:
+def _stage(out_dir: Path, files: list[tuple[str, Any]], clock: Clock, advance: Callable[[int], None]) -> Staged:
     """Write every file to a temporary file beside its place (a format written in parts:
     into a temporary folder); on any error remove what was staged."""
     staged = Staged()
@@ -333,6 +342,7 @@ def _stage(out_dir: Path, files: list[tuple[str, Any]], clock: Clock) -> Staged:
             else:
                 staged.files.append((out_dir / name, stage(out_dir / name, chunks)))
             clock.lap(f"write {name.split('/', 1)[0]}")
+            advance(1)
     except BaseException:
         staged.discard()
         raise

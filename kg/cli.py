@@ -125,6 +125,7 @@ def _print_summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-de
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder import Options, build
+    from .progress import Progress, Quiet
     from .exporters import DEFAULT_EXPORTS, canonical_export
 
     exports = tuple(e.strip() for e in args.exports.split(",") if e.strip()) if args.exports else DEFAULT_EXPORTS
@@ -137,7 +138,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         canonical_name(args.format)
     paths = args.paths or [Path("data")]
     options = Options(out=args.out, format=args.format, exports=exports, store=not args.no_store,
-                      strict=args.strict, progress=None if args.quiet else print_progress, workers=args.workers,
+                      strict=args.strict, progress=Quiet() if args.quiet else Progress(), workers=args.workers,
                       max_nodes=args.max_nodes, ner=args.ner, spacy_model=args.spacy_model, engine=args.engine)
     result = build(paths, options)
     failed = result.counts()["failed"]
@@ -153,19 +154,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.strict:
             return EXIT_FAILED_FILES
     return EXIT_OK
-
-
-def print_progress(done: int, total: int) -> None:
-    """A one-line progress bar on stderr, for large inputs on a terminal."""
-    if total < 200 or not sys.stderr.isatty():
-        return
-    if done == total or done % max(1, total // 100) == 0:
-        width = 30
-        filled = int(width * done / total)
-        sys.stderr.write(f"\rreading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

@@ -144,12 +144,11 @@ class Mapped:
 
 
 def map_files(state: BuildState, folder: Path, todo: list[tuple[str, str]], task: MapTask, workers: int | None,
-              engine: str, progress: Callable[[int, int], None] | None) -> Mapped:
+              engine: str, advance: Callable[[int], None]) -> Mapped:
     """Read and map *todo* over processes (or Dask), appending each batch's facts to its shards."""
     count = workers_for(len(todo), workers)
     tasks = [MapTask(batch, task.format, task.manifest, task.shards, task.map_now) for batch in chunked(todo, count)]
     mapped = Mapped(files_read=len(todo))
-    done = 0
     for sent, chunk in zip(tasks, run_tasks(map_chunk, tasks, count, engine)):
         for shard, data in chunk.blocks.items():
             append_block(folder, shard, data)
@@ -161,9 +160,7 @@ def map_files(state: BuildState, folder: Path, todo: list[tuple[str, str]], task
             else:
                 mapped.records.append(record)
         mapped.docs.extend(chunk.docs)
-        done += len(chunk.records)
-        if progress:
-            progress(done, len(todo))
+        advance(len(chunk.records))
     return mapped
 
 
@@ -201,7 +198,7 @@ def _reduce_task(args: tuple[Path, int, dict[str, Target], tuple[str, ...], int]
 
 
 def settle_shards(state: BuildState, folder: Path, dirty: set[int], exports: tuple[str, ...], max_nodes: int,
-                  workers: int | None, engine: str) -> None:
+                  workers: int | None, engine: str, advance: Callable[[int], None]) -> None:
     """Settle every changed shard, biggest first (so one large shard does not finish alone
     at the end); keep each one's previous N-Triples for the store update."""
     order = sorted(dirty, key=lambda s: -_size(piece_path(folder, s, "facts")))
@@ -213,6 +210,7 @@ def settle_shards(state: BuildState, folder: Path, dirty: set[int], exports: tup
     count = workers_for(len(tasks) * 100, workers) if len(tasks) > 4 else 1
     for summary in run_tasks(_reduce_task, tasks, count, engine):
         state.summaries[summary.shard] = summary
+        advance(1)
 
 
 def _size(path: Path) -> int:

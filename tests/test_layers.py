@@ -13,7 +13,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 #: layer or lower ones.
 LAYERS = {
     "kg.version": 0, "kg.errors": 0, "kg.namespaces": 0, "kg.dates": 0, "kg.model": 0, "kg.io": 0,
-    "kg.codec": 1, "kg.sources": 1, "kg.identity": 1, "kg.engines": 1,
+    "kg.codec": 1, "kg.progress": 1, "kg.sources": 1, "kg.identity": 1, "kg.engines": 1,
     "kg.readers": 2,
     "kg.facts": 3, "kg.extract": 3, "kg.inputs": 3,
     "kg.rdf": 4,
