@@ -49,7 +49,7 @@ ORG_NOUNS = frozenset({
 })
 #: Words before a place that keep a model's place a place ("in Banja Luka").
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "across", "outside", "inside", "around", "throughout",
-                      "into", "of", "towards", "toward", "via", "visit", "visited", "capital"})
+                      "into", "towards", "toward", "via", "visit", "visited", "capital"})
 #: Words after a name that make it a person ("Smith, 45,", "Li said" proves nothing).
 #: Trailing words a model glues onto a name that are no part of it.
 TRAILING_DESCRIPTORS = frozenset({"CEO", "CTO", "CFO", "COO", "Chairman", "Chairwoman", "President", "spokesperson",
