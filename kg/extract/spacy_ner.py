@@ -261,7 +261,8 @@ def joined(text: str, spans: list[Span]) -> list[Span]:
     for s in spans:
         last = out[-1] if out else None
         if (last and last.label == s.label and s.label in ("GPE", "LOC") and text[last.end:s.start] == " "
-                and not plausible_place(text[last.start:last.end]) and not plausible_place(text[s.start:s.end])):
+                and (plausible_place(text[last.start:s.end]) or not (plausible_place(text[last.start:last.end])
+                                                                     and plausible_place(text[s.start:s.end])))):
             out[-1] = Span(last.start, s.end, s.label, s.score)
         else:
             out.append(s)
