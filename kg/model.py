@@ -98,6 +98,7 @@ class Mention:
     extractor: str
     score: float | None = None
     related: int | None = None  # index of the related entry whose text it is in
+    label: str | None = None  # the extractor's own label ("ORG", "GPE", "known", "cue" …), for type voting
 
 
 @dataclass

@@ -10,14 +10,18 @@ import pytest
 import kg
 from kg.cli import main
 from kg.extract import available, get_extractor, spacy_installed
-from kg.extract.run import known_names
-from kg.extract.score import load_gold, score
+from kg.extract.base import extract_all
+from kg.extract.run import known_names, texts
+from kg.extract.score import held_out, load_gold, score
 from kg.inputs import collect_files, read_file
 
 from .conftest import CORPUS, SEEDS, SHARED, find_article, need_shared, neighbours
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRACTORS = ["rules", pytest.param("spacy", marks=pytest.mark.skipif(not spacy_installed(), reason="spaCy pipeline not installed (pip install '.[spacy]')"))]
+EXTRACTORS = ["rules", "spacy"]
+#: F1 floors of the default extractor (spaCy's small English pipeline and kg's rules) on
+#: tests/ner/gold.json with the names the corpus gives in fields; measured values in benchmarks/README.md.
+FLOORS = {"organization": 0.66, "person": 0.74, "place": 0.88, "all held-out": 0.70}
 
 
 @pytest.fixture(scope="module", params=EXTRACTORS)
@@ -110,12 +114,82 @@ def test_gold_covers_sixty_documents_of_every_format(gold):
 def test_rules_quality_floor(gold, corpus_known):
     result = score(get_extractor("rules", known=corpus_known), gold)
     assert result["all"][0] >= 0.90  # precision first
-    assert result["place"][2] >= 0.75
+    assert result["place"][2] >= 0.72
 
 
-@pytest.mark.skipif(not spacy_installed(), reason="spaCy pipeline not installed")
-def test_spacy_quality_floor(gold):
-    result = score(get_extractor("spacy"), gold)
-    assert result["person"][2] >= 0.75
-    assert result["place"][2] >= 0.85
-    assert result["organization"][2] >= 0.50
+def test_spacy_is_installed_by_default():
+    assert spacy_installed(), "spaCy and its English pipeline are core: pip install -e . && the model (README)"
+
+
+def test_spacy_quality_floor(gold, corpus_known):
+    result = score(get_extractor("spacy", known=corpus_known), gold)
+    assert result["person"][2] >= FLOORS["person"]
+    assert result["place"][2] >= FLOORS["place"]
+    assert result["organization"][2] >= FLOORS["organization"]
+
+
+def test_spacy_quality_holds_on_documents_not_tuned_on(gold, corpus_known):
+    entries = json.loads((ROOT / "tests" / "ner" / "gold.json").read_text(encoding="utf-8"))["documents"]
+    held = [g for g, e in zip(gold, entries) if held_out(e["file"])]
+    assert 50 <= len(held) <= len(gold) // 2
+    result = score(get_extractor("spacy", known=corpus_known), held)
+    assert result["all"][2] >= FLOORS["all held-out"]
+
+
+def test_only_the_ner_component_runs():
+    extractor = get_extractor("spacy")
+    assert extractor.nlp.pipe_names == ["ner"]
+
+
+def test_evidence_offsets_point_at_every_field(gold, corpus_known):
+    items = [(t, f) for doc, _ in gold for t, f, _r in texts(doc)]
+    for name in ("rules", "spacy"):
+        for (text, _f), mentions in zip(items, extract_all(get_extractor(name, known=corpus_known), items)):
+            for m in mentions:
+                assert text[m.start:m.end] == m.text and m.text == m.text.strip(), (name, m)
+                assert m.label, m
+
+
+@pytest.mark.parametrize(("text", "present", "absent"), [
+    ("The Washington-based Atlantic Council said the network was large.",
+     [("Atlantic Council", "organization")], ["Washington-based Atlantic Council"]),
+    ("Artificial Intelligence (AI) is changing how banks in Lagos work.", [("Lagos", "place")],
+     ["Artificial Intelligence (AI", "Artificial Intelligence"]),
+    ("Officials met in Banja Luka on Monday.", [("Banja Luka", "place")], ["Banja", "Luka"]),
+    ("Shares of Nvidia and OpenAI rose after the report.", [("Nvidia", "organization"), ("OpenAI", "organization")], []),
+    ("Researchers at Microsoft’s Azure Cognitive Services team agreed.", [("Microsoft", "organization")],
+     ["Microsoft’s Azure Cognitive Services"]),
+    ("NLP and 3D scanning are reshaping Software at QR startups.", [], ["NLP", "3D", "Software", "QR"]),
+])
+def test_surface_forms_and_types(text, present, absent):
+    found = {(m.text, m.type) for m in get_extractor("spacy").extract(text, "excerpt")}
+    assert set(present) <= found
+    assert not {t for t, _ in found} & set(absent)
+
+
+def test_new_name_in_fields_reruns_the_model_on_no_old_text(tmp_path):
+    need_shared()
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    out = tmp_path / "out"
+    first = kg.build([SEEDS, extra], ner="rules", out=out)
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Quayside Courier",
+            "home_page_url": "https://www.quayside-courier.example/",
+            "items": [{"id": "qc-1", "url": "https://www.quayside-courier.example/2024/05/ferry-sensors",
+                       "title": "Ferry operator fits sensors to count passengers",
+                       "summary": "The Quayside Courier hears Marlow Ferry Lines will share counts with Lisbon.",
+                       "date_published": "2024-05-02T08:00:00+00:00"}]}
+    (extra / "quayside.feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    second = kg.build([SEEDS, extra], ner="rules", out=out)
+    assert first.extraction["extracted"] == first.extraction["texts"] > 0
+    assert second.extraction["texts"] == first.extraction["texts"] + 2
+    assert second.extraction["extracted"] == 2  # the new item's headline and summary only
+    evidence = [m["text"] for m in second.graph.graph["mentions"].values()]
+    assert "Quayside Courier" in evidence  # the new known name is applied to cached text
+
+
+def test_cache_key_ignores_what_the_corpus_knows():
+    from kg.extract.run import Cache
+
+    plain, knowing = get_extractor("rules"), get_extractor("rules", known={"Quayside Courier": "organization"})
+    assert Cache(None, plain).key("text", "excerpt") == Cache(None, knowing).key("text", "excerpt")

@@ -5,7 +5,11 @@ name, imported only when asked for:
 
 ``none``   no extraction;
 ``rules``  gazetteers, organisation and title cues, names the corpus knows from fields;
-``spacy``  a spaCy English pipeline (``en_core_web_sm`` or any installed one).
+``spacy``  a spaCy English pipeline (``en_core_web_sm``, installed with kg; or any other),
+           its mentions corrected by kg's rules — the default.
+
+Each works in two steps (:mod:`kg.extract.base`): the slow one cached per text,
+the cheap one applying what the corpus knows.
 
 >>> get_extractor("none").extract("China and Kenya", "excerpt")
 []

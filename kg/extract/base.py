@@ -1,12 +1,25 @@
-"""The extractor contract and the mention record.
+"""The extractor contract, its two steps, and the mention record.
+
+An extractor works in two steps, so that the slow one is cached and run once
+per distinct text while what the corpus knows is applied afresh each build:
+
+1. :meth:`Extractor.spans` — the model (or the fixed rules) over many
+   ``(text, field)`` items: raw :class:`Span` objects with the model's own
+   label, depending on nothing but the text and the field;
+2. :meth:`Extractor.finish` — cheap Python over one text's spans: surface
+   forms cut to the name, types corrected, names the corpus gives in fields
+   applied; returns :class:`~kg.model.Mention` records.
 
 >>> Mention("China", "place", "excerpt", 0, 5, "rules").text
 'China'
+>>> Span.from_row(Span(0, 5, "GPE").row())
+Span(start=0, end=5, label='GPE', score=None)
 """
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from ..model import Mention
 
@@ -14,12 +27,41 @@ from ..model import Mention
 TYPES = ("organization", "person", "place")
 
 
+@dataclass(frozen=True)
+class Span:
+    """One stretch of text a model named, with its own label (``ORG``, ``GPE`` …)
+    and score where it gives one."""
+
+    start: int
+    end: int
+    label: str
+    score: float | None = None
+
+    def row(self) -> list[Any]:
+        """As a JSON row for the cache."""
+        return [self.start, self.end, self.label, self.score]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Span:
+        start, end, label, score = row
+        return cls(int(start), int(end), str(label), None if score is None else float(score))
+
+
 @runtime_checkable
 class Extractor(Protocol):
-    """Finds mentions in one text; pure, so it can run in any process."""
+    """Finds mentions in text; both steps pure, so they run in any process.
+
+    ``model_version`` names everything :meth:`spans` depends on (the cache key);
+    ``version`` also covers :meth:`finish`.
+    """
 
     name: str
     version: str
+    model_version: str
+
+    def spans(self, items: list[tuple[str, str]]) -> list[list[Span]]: ...
+
+    def finish(self, text: str, field: str, spans: list[Span]) -> list[Mention]: ...
 
     def extract(self, text: str, field: str) -> list[Mention]: ...
 
@@ -35,12 +77,8 @@ def title_case(text: str) -> bool:
 
 
 def extract_all(extractor: Extractor, items: list[tuple[str, str]]) -> list[list[Mention]]:
-    """Mentions for many ``(text, field)`` items; extractors may batch (spaCy's ``pipe``)."""
-    batch = getattr(extractor, "extract_batch", None)
-    if batch is not None:
-        result: list[list[Mention]] = batch(items)
-        return result
-    return [extractor.extract(text, field) for text, field in items]
+    """Mentions for many ``(text, field)`` items: both steps, the first batched."""
+    return [extractor.finish(text, field, spans) for (text, field), spans in zip(items, extractor.spans(items))]
 
 
 class NoExtractor:
@@ -48,6 +86,13 @@ class NoExtractor:
 
     name = "none"
     version = "1"
+    model_version = "1"
+
+    def spans(self, items: list[tuple[str, str]]) -> list[list[Span]]:
+        return [[] for _ in items]
+
+    def finish(self, text: str, field: str, spans: list[Span]) -> list[Mention]:
+        return []
 
     def extract(self, text: str, field: str) -> list[Mention]:
         return []

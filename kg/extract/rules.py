@@ -19,9 +19,11 @@ Steps, in order (a span claimed by an earlier step is not reused):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from .base import Mention, title_case
+from ..identity.names import name_key
+from .base import Mention, Span, title_case
 
 #: Words that make a capitalised phrase an organisation when they end it.
 ORG_SUFFIXES = (
@@ -94,69 +96,113 @@ def _distinctive(name: str) -> bool:
     return " " in name or bool(re.search(r"[a-z][A-Z]", name)) or name.isupper()
 
 
+class KnownNames:
+    """Names the corpus gives in fields (``{name: type}``), found in text case-sensitively;
+    only distinctive ones (several words, inner capitals, acronyms) are looked for."""
+
+    def __init__(self, known: dict[str, str] | None = None) -> None:
+        self.types = dict(known or {})
+        self.keys = {name_key(k): v for k, v in self.types.items()}
+        findable = sorted((k for k in self.types if _distinctive(k)), key=len, reverse=True)
+        alternation = "|".join(re.escape(k) for k in findable)
+        self._pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])") if alternation else None
+
+    def find(self, text: str) -> list[Span]:
+        """Every distinctive known name in *text*, labelled with its type."""
+        if self._pattern is None:
+            return []
+        return [Span(m.start(), m.end(), self.types[m.group(0)]) for m in self._pattern.finditer(text)]
+
+    def type_of(self, name: str) -> str | None:
+        """The type the corpus's fields give *name* (folded), if any."""
+        return self.keys.get(name_key(name))
+
+
+def cue_spans(text: str, field: str) -> list[Span]:
+    """Steps 2–4: people after a title, organisations by cue words, gazetteer places;
+    a span claimed by an earlier step is not reused. Labels: ``title``, ``cue``, ``gazetteer``."""
+    found: list[Span] = []
+
+    def add(start: int, end: int, label: str) -> None:
+        if all(end <= s.start or start >= s.end for s in found):
+            found.append(Span(start, end, label))
+
+    capitalised = "headline" in field and title_case(text)  # in a Title Case headline, cues prove nothing
+    for m in _TITLED.finditer(text) if not capitalised else ():
+        if not TITLE_WORDS.intersection(m.group("name").split()):
+            add(m.start("name"), m.end("name"), "title")
+    for start, end in _cued_organisations(text, capitalised):
+        add(start, end, "cue")
+    for m in _place_pattern().finditer(text):
+        before = text[: m.start()].rstrip()
+        after = text[m.end():]
+        if after.startswith("$"):
+            continue  # "US$5.12" is a currency
+        if re.match(r"\s+[A-Z]", after) and not re.match(r"[’']s\b", after):
+            continue  # part of a longer name: "China Daily", "Beijing Public Housing Center"
+        if before and re.search(r"[A-Z][\w.]*$", before) and not before.endswith((".", ":", ";")):
+            continue  # "Northwest China", "South Korea" handled by the gazetteer itself
+        add(m.start(), m.end(), "gazetteer")
+    return sorted(found, key=lambda s: s.start)
+
+
+def _cued_organisations(text: str, capitalised: bool) -> Iterator[tuple[int, int]]:
+    """Capitalised phrases with an organisation cue word (``Ministry of …``, ``… Inc.``)."""
+    for m in _PHRASE.finditer(text):
+        start, phrase = m.start(), m.group(0)
+        for lead in _LEADING:
+            if phrase.startswith(lead):
+                start, phrase = start + len(lead), phrase[len(lead):]
+        phrase = re.sub(r"[’']s$", "", phrase).rstrip(".")
+        words = phrase.split()
+        if len(words) > 2 and words[0] in DEMONYMS:  # "Chinese Ministry of Commerce"
+            start += len(words[0]) + 1
+            phrase = phrase[len(words[0]) + 1 :]
+            words = words[1:]
+        while len(words) > 2 and words[0].endswith(("'s", "’s")):  # "China's Supreme People's Court"
+            start += len(words[0]) + 1
+            phrase = phrase[len(words[0]) + 1 :]
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        inner_cue = any(w in ORG_SUFFIXES and i + 1 < len(words) and words[i + 1] in ("of", "for", "on")
+                        for i, w in enumerate(words))
+        if capitalised and m.start() == 0 and phrase == text.strip():
+            continue  # the whole headline is one capitalised phrase
+        if words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or inner_cue:
+            yield start, start + len(phrase)
+
+
+#: Types and scores of the rules' labels.
+RULE_TYPES = {"title": ("person", 0.85), "cue": ("organization", 0.8), "gazetteer": ("place", 0.9)}
+
+
 class RulesExtractor:
     """Gazetteers and cue words; ``known`` maps names from fields to their types."""
 
     name = "rules"
-    version = "1"
+    version = "2"
+    model_version = "2"
 
     def __init__(self, known: dict[str, str] | None = None) -> None:
-        self.known = {k: v for k, v in (known or {}).items() if _distinctive(k)}
-        alternation = "|".join(re.escape(k) for k in sorted(self.known, key=len, reverse=True))
-        self._known = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])") if alternation else None
+        self.known = KnownNames(known)
+
+    def spans(self, items: list[tuple[str, str]]) -> list[list[Span]]:
+        """Steps 2–4 for each item (they depend on the text alone, so they are cached)."""
+        return [cue_spans(text, field) for text, field in items]
+
+    def finish(self, text: str, field: str, spans: list[Span]) -> list[Mention]:
+        """Step 1, names the corpus knows, first; then the cached spans they leave free."""
+        found: list[Mention] = []
+        for s in self.known.find(text):
+            found.append(Mention(text[s.start:s.end], s.label, field, s.start, s.end, self.name, 0.95, label="known"))
+        for s in spans:
+            if all(s.end <= f.start or s.start >= f.end for f in found):
+                kind, score = RULE_TYPES[s.label]
+                found.append(Mention(text[s.start:s.end], kind, field, s.start, s.end, self.name, score, label=s.label))
+        found.sort(key=lambda x: x.start)
+        return found
 
     def extract(self, text: str, field: str) -> list[Mention]:
         """Every mention in *text*, left to right."""
-        found: list[Mention] = []
-        taken: list[tuple[int, int]] = []
-
-        def free(start: int, end: int) -> bool:
-            return all(end <= a or start >= b for a, b in taken)
-
-        def add(start: int, end: int, kind: str, score: float) -> None:
-            if free(start, end):
-                taken.append((start, end))
-                found.append(Mention(text[start:end], kind, field, start, end, self.name, score))
-
-        if self._known:
-            for m in self._known.finditer(text):
-                add(m.start(), m.end(), self.known[m.group(0)], 0.95)
-        capitalised = "headline" in field and title_case(text)  # in a Title Case headline, cues prove nothing
-        for m in _TITLED.finditer(text) if not capitalised else ():
-            if not TITLE_WORDS.intersection(m.group("name").split()):
-                add(m.start("name"), m.end("name"), "person", 0.85)
-        for m in _PHRASE.finditer(text):
-            start, phrase = m.start(), m.group(0)
-            for lead in _LEADING:
-                if phrase.startswith(lead):
-                    start, phrase = start + len(lead), phrase[len(lead):]
-            phrase = re.sub(r"[’']s$", "", phrase).rstrip(".")
-            words = phrase.split()
-            if len(words) > 2 and words[0] in DEMONYMS:  # "Chinese Ministry of Commerce"
-                start += len(words[0]) + 1
-                phrase = phrase[len(words[0]) + 1 :]
-                words = words[1:]
-            while len(words) > 2 and words[0].endswith(("'s", "’s")):  # "China's Supreme People's Court"
-                start += len(words[0]) + 1
-                phrase = phrase[len(words[0]) + 1 :]
-                words = words[1:]
-            if len(words) < 2:
-                continue
-            inner_cue = any(w in ORG_SUFFIXES and i + 1 < len(words) and words[i + 1] in ("of", "for", "on")
-                            for i, w in enumerate(words))
-            if capitalised and m.start() == 0 and phrase == text.strip():
-                continue  # the whole headline is one capitalised phrase
-            if words[-1] in ORG_SUFFIXES or words[0] in ORG_PREFIXES or inner_cue:
-                add(start, start + len(phrase), "organization", 0.8)
-        for m in _place_pattern().finditer(text):
-            before = text[: m.start()].rstrip()
-            after = text[m.end():]
-            if after.startswith("$"):
-                continue  # "US$5.12" is a currency
-            if re.match(r"\s+[A-Z]", after) and not re.match(r"[’']s\b", after):
-                continue  # part of a longer name: "China Daily", "Beijing Public Housing Center"
-            if before and re.search(r"[A-Z][\w.]*$", before) and not before.endswith((".", ":", ";")):
-                continue  # "Northwest China", "South Korea" handled by the gazetteer itself
-            add(m.start(), m.end(), "place", 0.9)
-        found.sort(key=lambda x: x.start)
-        return found
+        return self.finish(text, field, self.spans([(text, field)])[0])

@@ -2,8 +2,9 @@
 
 Text read, per document: headline, excerpt or summary, body, Q&A, and each
 related entry's title and excerpt (their mentions belong to the related
-article). Results are cached by content hash in the output folder, so a
-rebuild only extracts from changed text.
+article). The model's raw output is cached by content hash in the output
+folder; what the corpus knows is applied after, so a rebuild runs the model
+only on new or changed text.
 
 >>> from kg.model import Document
 >>> doc = Document(source="a", format="feed", title="Rain in Nairobi", excerpt="Kenya's capital.")
@@ -16,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import replace
 from pathlib import Path
 
 from ..identity.names import is_single_name, name_key
 from ..model import Document, Mention
-from .base import Extractor, extract_all
+from .base import Extractor, Span
 
 
 def texts(doc: Document) -> Iterator[tuple[str, str, int | None]]:
@@ -60,20 +61,22 @@ def known_names(docs: list[Document]) -> dict[str, str]:
 
 
 class Cache:
-    """Mentions by content hash, one JSON-lines file per extractor version."""
+    """The model's raw spans by ``(extractor, model version, field, text)``, one JSON-lines
+    file per extractor. Nothing the corpus knows is part of the key, so a new name in
+    some file's fields re-runs the model on no text: it is applied after, by ``finish``."""
 
-    def __init__(self, folder: Path | None, extractor: Extractor, salt: str = "") -> None:
+    def __init__(self, folder: Path | None, extractor: Extractor) -> None:
         self.path = folder / f"ner-{extractor.name}.jsonl" if folder else None
-        self.tag = f"{extractor.name}:{extractor.version}:{salt}"
-        self.entries: dict[str, list[dict]] = {}
+        self.tag = f"{extractor.name}:{extractor.model_version}"
+        self.entries: dict[str, list[Span]] = {}
         self.used: set[str] = set()
         if self.path and self.path.is_file():
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
                     row = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                self.entries[row["key"]] = row["mentions"]
+                    self.entries[row["key"]] = [Span.from_row(r) for r in row["spans"]]
+                except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+                    continue  # a damaged line is extracted again
 
     def key(self, text: str, field: str) -> str:
         return hashlib.sha256(f"{self.tag}\x00{field}\x00{text}".encode()).hexdigest()
@@ -84,40 +87,69 @@ class Cache:
             return
         from ..io import atomic_write
 
-        lines = [json.dumps({"key": k, "mentions": self.entries[k]}, ensure_ascii=False) for k in sorted(self.used)]
+        lines = [json.dumps({"key": k, "spans": [s.row() for s in self.entries[k]]}, ensure_ascii=False)
+                 for k in sorted(self.used)]
         atomic_write(self.path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
-def _extract_chunk(items: list[tuple[str, str]]) -> list[list[Mention]]:
+def _spans_chunk(items: list[tuple[str, str]]) -> list[list[Span]]:
     assert _WORKER_EXTRACTOR is not None
-    return extract_all(_WORKER_EXTRACTOR, items)
+    return _WORKER_EXTRACTOR.spans(items)
 
 
-def extract_parallel(extractor: Extractor, items: list[tuple[str, str]], workers: int | None = None) -> list[list[Mention]]:
-    """:func:`extract_all` spread over processes (forked, so a loaded model is shared)."""
+def balanced(items: list[tuple[str, str]], parts: int) -> list[list[tuple[str, str]]]:
+    """*items* in order, cut into about *parts* chunks of similar total length.
+
+    >>> [len(c) for c in balanced([("a" * 10, "body")] + [("b", "headline")] * 10, 2)]
+    [1, 10]
+    """
+    total = sum(len(text) for text, _f in items) or 1
+    budget = total / max(1, parts)
+    chunks: list[list[tuple[str, str]]] = [[]]
+    size = 0
+    for item in items:
+        if size >= budget and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(item)
+        size += len(item[0])
+    return chunks
+
+
+def model_spans(extractor: Extractor, items: list[tuple[str, str]], workers: int | None = None) -> list[list[Span]]:
+    """``extractor.spans`` over *items*, spread over forked processes (the loaded model is
+    shared); chunks of similar length in characters, a few per process."""
     import sys
 
-    from ..engines import chunked, run_tasks, workers_for
+    from ..engines import run_tasks, workers_for
 
     global _WORKER_EXTRACTOR
     count = workers_for(len(items), workers)
     if count <= 1 or not sys.platform.startswith("linux"):
-        return extract_all(extractor, items)
+        return extractor.spans(items)
     _WORKER_EXTRACTOR = extractor
     try:
-        parts = run_tasks(_extract_chunk, chunked(items, count, smallest=50, largest=len(items)), count)
-        return [m for part in parts for m in part]
+        parts = run_tasks(_spans_chunk, balanced(items, count * 4), count)
+        return [s for part in parts for s in part]
     finally:
         _WORKER_EXTRACTOR = None
 
 
+def extract_parallel(extractor: Extractor, items: list[tuple[str, str]], workers: int | None = None) -> list[list[Mention]]:
+    """Both steps over *items*, the model's over processes (see :func:`model_spans`)."""
+    return [extractor.finish(t, f, s) for (t, f), s in zip(items, model_spans(extractor, items, workers))]
+
+
 def extract_documents(docs: list[Document], extractor: Extractor, cache_dir: Path | None = None,
                       salt: str = "", workers: int | None = None) -> dict[str, int]:
-    """Fill ``doc.mentions`` for every document; return counts (texts, cached, extracted)."""
-    cache = Cache(cache_dir, extractor, salt)
+    """Fill ``doc.mentions`` for every document; return counts (texts; ``extracted``: distinct
+    texts the model read; ``cached``: the others). Each distinct text goes through the model
+    once (related excerpts repeat across files) and only when the cache lacks it; *salt* is
+    accepted for callers that pass one and no longer matters (see :class:`Cache`)."""
+    cache = Cache(cache_dir, extractor)
     todo: list[tuple[str, str]] = []
     keys: list[str] = []
     queued: set[str] = set()
@@ -130,15 +162,17 @@ def extract_documents(docs: list[Document], extractor: Extractor, cache_dir: Pat
                 todo.append((text, field))
                 keys.append(key)
                 queued.add(key)
-    for key, mentions in zip(keys, extract_parallel(extractor, todo, workers)):
-        cache.entries[key] = [asdict(m) for m in mentions]
-    for doc, _text, _field, related, key in places:
+    for key, spans in zip(keys, model_spans(extractor, todo, workers)):
+        cache.entries[key] = spans
+    finished: dict[str, list[Mention]] = {}
+    for doc, text, field, related, key in places:
         cache.used.add(key)
+        if key not in finished:
+            finished[key] = extractor.finish(text, field, cache.entries[key])
         authors = {name_key(a) for a in [*doc.authors, *doc.editors]} if related is None else set()
-        for row in cache.entries[key]:
-            mention = Mention(**{**row, "related": related})
-            if mention.type == "person" and name_key(mention.text) in authors:
+        for m in finished[key]:
+            if m.type == "person" and name_key(m.text) in authors:
                 continue  # the byline's author is the author, not a mention
-            doc.mentions.append(mention)
+            doc.mentions.append(replace(m, related=related))
     cache.save()
     return {"texts": len(places), "extracted": len(todo), "cached": len(places) - len(todo)}

@@ -161,3 +161,71 @@ def acronym_definitions(text: str) -> dict[str, str]:
                 found.setdefault(acronym, " ".join(candidate))
                 break
     return found
+
+
+#: Words that start a surface form without being part of the name.
+LEADING_WORDS = ("the ", "The ", "a ", "A ", "an ", "An ", "THE ")
+#: Prefixes of compound adjectives around a name ("pro-Trump", "ex-Google").
+NAME_PREFIXES = ("pro-", "anti-", "ex-", "non-", "post-", "pre-", "pro–", "anti–")
+_DESCRIPTOR = re.compile(r"^.+?-(?:based|listed|headquartered|owned|backed|born|led|run|made|founded|registered)\s+")
+_OPEN_PAREN = re.compile(r"\s*\([^)]*$")
+
+
+def clean_span(text: str, start: int, end: int, keep_article: Iterable[str] = ()) -> tuple[int, int] | None:
+    """The part of ``text[start:end]`` that is the name itself, as new offsets into
+    *text* (so evidence still points at the text as written), or ``None`` when
+    nothing of a name is left. Cut, in order: white space and quotes around it; a
+    descriptor glued before it ("Washington-based …"); a leading article (unless
+    the rest is in *keep_article*, e.g. "Hague"); "pro-"/"anti-" prefixes; a
+    possessive ("Microsoft's Azure …" names Microsoft; "People's Court" stays
+    whole); a parenthesis left open ("Artificial Intelligence (AI").
+
+    >>> t = "the Washington-based Atlantic Council's report"
+    >>> s, e = clean_span(t, 4, 38); t[s:e]
+    'Atlantic Council'
+    >>> t = "Artificial Intelligence (AI"; t[slice(*clean_span(t, 0, len(t)))]
+    'Artificial Intelligence'
+    >>> t = "Microsoft’s Azure Cognitive Services"; t[slice(*clean_span(t, 0, len(t)))]
+    'Microsoft'
+    >>> t = "the pro-Trump Epoch Times"; t[slice(*clean_span(t, 4, 13))]
+    'Trump'
+    >>> clean_span("’s", 0, 2) is None
+    True
+    """
+    span = text[start:end]
+
+    def cut_left(n: int) -> None:
+        nonlocal span, start
+        span, start = span[n:], start + n
+
+    def cut_right(n: int) -> None:
+        nonlocal span, end
+        span, end = span[: len(span) - n], end - n
+
+    cut_left(len(span) - len(span.lstrip(" \t\n\"“”‘'«»-–—:;,")))
+    cut_right(len(span) - len(span.rstrip(" \t\n\"“”’'»,:;-–—")))
+    m = _DESCRIPTOR.match(span)
+    if m and m.end() < len(span):
+        cut_left(m.end())
+    for lead in LEADING_WORDS:
+        if span.startswith(lead) and name_key(span[len(lead):]) not in set(keep_article):
+            cut_left(len(lead))
+    for prefix in NAME_PREFIXES:
+        if span.lower().startswith(prefix) and span[len(prefix):][:1].isupper():
+            cut_left(len(prefix))
+    words = span.split(" ")
+    if len(words) > 1 and words[0].endswith(("'s", "’s")) and not words[0][:1].islower():
+        cut_right(len(span) - len(words[0]) + 2)  # "Microsoft's Azure" names Microsoft
+    elif span.endswith(("'s", "’s")):
+        cut_right(2)
+    elif span.endswith(("s'", "s’")):
+        cut_right(1)  # "Reuters'"
+    m3 = _OPEN_PAREN.search(span)
+    if m3:
+        cut_right(len(span) - m3.start())
+    if span.endswith(")") and "(" not in span:
+        cut_right(1)
+    cut_right(len(span) - len(span.rstrip(" ,:;-–—")))
+    if len(span.strip(".")) < 2 or not any(c.isalpha() for c in span):
+        return None
+    return start, end
