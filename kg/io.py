@@ -132,15 +132,22 @@ def read_checked(path: Path) -> bytes:
 
 
 def read_blocks(path: Path) -> Iterator[bytes]:
-    """Every block :func:`append_checked` added to *path*, oldest first, verified."""
+    """Every block :func:`append_checked` added to *path*, oldest first, verified. The file is
+    mapped, not read whole: one block at a time is copied out."""
+    import mmap
+
     try:
-        buffer = path.read_bytes()
+        fh = open(path, "rb")
     except FileNotFoundError:
         return
-    offset = 0
-    while offset < len(buffer):
-        data, offset = unframe(buffer, path.name, offset)
-        yield data
+    with fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            offset = 0
+            while offset < len(mapped):
+                data, offset = unframe(mapped, path.name, offset)  # type: ignore[arg-type]  # slices are copies
+                yield data
 
 
 def nested_json(value: object, level: int) -> str:

@@ -39,8 +39,8 @@ from typing import Any, NamedTuple
 from .codec import pack, unpack
 from .facts.records import Fact
 from .facts.names import Target
-from .facts.reduce import Node, group, reduce_node, resolve
-from .facts.shuffle import load_facts
+from .facts.reduce import Node, NodeBuilder, resolve
+from .facts.shuffle import iter_facts
 from .io import nested_json, read_checked, write_checked
 from .rdf import jsonld_piece, node_lines, turtle_piece
 
@@ -81,10 +81,16 @@ def piece_path(folder: Path, shard: int, kind: str) -> Path:
 
 
 def settle(folder: Path, shard: int, targets: dict[str, Target]) -> list[Node]:
-    """Every node of a shard, settled from its current facts, in IRI order."""
-    facts = load_facts(folder, shard)
-    every = resolve((f for key in sorted(facts) for f in facts[key]), targets)
-    return [reduce_node(iri, node_facts) for iri, node_facts in sorted(group(every).items())]
+    """Every node of a shard, settled from its current facts, in IRI order. Facts stream
+    through one builder per node (:class:`kg.facts.reduce.NodeBuilder`), one file's at a time."""
+    builders: dict[str, NodeBuilder] = {}
+    for _key, facts in iter_facts(folder, shard):
+        for fact in resolve(facts, targets):
+            builder = builders.get(fact.node)
+            if builder is None:
+                builder = builders[fact.node] = NodeBuilder(fact.node)
+            builder.add(fact)
+    return [builders[iri].settle() for iri in sorted(builders)]
 
 
 def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: Iterable[str],

@@ -164,60 +164,130 @@ def _fill(attrs: dict[str, Any], new: dict[str, Any]) -> None:
             attrs[k] = v
 
 
-def _saw(node: Node, form: str, source: str, where_: str, rule: str) -> None:
-    """Record where a surface form was seen: the first :data:`MAX_SOURCES` places, then a count."""
-    places = node.forms.setdefault(form, set())
-    if len(places) < MAX_SOURCES:
-        places.add((source, where_))
-    elif (source, where_) not in places:
-        node.more[form] = node.more.get(form, 0) + 1
-    node.rules.add(rule)
+class _Forms:
+    """Where one surface form was seen: the :data:`MAX_SOURCES` places seen first (in
+    document order), and how often it was seen elsewhere — kept in bounded memory, whatever
+    the order facts arrive in (a hub's forms are seen at hundreds of thousands of places)."""
+
+    __slots__ = ("places", "dropped")
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, str], list[Any]] = {}  # place → [first order, times seen]
+        self.dropped = 0  # times seen at places that can no longer be among the first
+
+    def add(self, place: tuple[str, str], order: tuple[str, int, int]) -> None:
+        seen = self.places.get(place)
+        if seen is None:
+            self.places[place] = [order, 1]
+            if len(self.places) > 4 * MAX_SOURCES:
+                self._prune()
+        else:
+            if order < seen[0]:
+                seen[0] = order
+            seen[1] += 1
+
+    def _prune(self) -> None:
+        ordered = sorted(self.places.items(), key=lambda item: item[1][0])
+        for place, (_first, times) in ordered[MAX_SOURCES:]:
+            self.dropped += times
+            del self.places[place]
+
+    def settle(self) -> tuple[set[tuple[str, str]], int]:
+        ordered = sorted(self.places.items(), key=lambda item: item[1][0])
+        kept = ordered[:MAX_SOURCES]
+        return {place for place, _seen in kept}, self.dropped + sum(times for _p, (_o, times) in ordered[MAX_SOURCES:])
 
 
-def reduce_node(iri: str, facts: list[Fact]) -> Node:
-    """Settle one node from all its facts, given in document order (the reduce step)."""
-    node = Node(iri, {})
-    attrs = node.attrs
-    claims: dict[str, list[Claim]] = defaultdict(list)
-    names: Counter[str] = Counter()
-    sources: list[str] = []
-    seen_edges: set[tuple[str, str]] = set()
-    seen_in: set[tuple[str, str]] = set()
-    same_as: set[str] = set()
-    filled: dict[str, Any] | None = None  # the attributes last merged (hubs get equal ones again and again)
-    for fact in facts:
-        what = fact.what
-        if isinstance(what, (Named, Exists)):  # Named: exists, has a name, was seen (entities, outlets, places)
-            if what.attrs != filled:
-                _fill(attrs, what.attrs)
-                filled = what.attrs
+class NodeBuilder:
+    """One node's facts folded as they arrive, in any order: what is kept is bounded by what
+    the node says (its attributes, names, edges), not by how many facts say it, and the node
+    it settles into is the one its facts in document order give (:func:`reduce_node`)."""
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self.dicts: list[list[Any]] = []  # distinct attribute dicts with the first order each came with
+        self.claims: list[tuple[tuple[str, int, int], Claim]] = []
+        self.names: Counter[str] = Counter()
+        self.forms: dict[str, _Forms] = {}
+        self.rules: set[str] = set()
+        self.edges: dict[tuple[str, str], tuple[tuple[str, int, int], str]] = {}
+        self.incoming: dict[tuple[str, str], tuple[tuple[str, int, int], str]] = {}
+        self.sources: set[str] = set()
+        self.mention: tuple[tuple[str, int, int], dict[str, Any]] | None = None
+        self.same_as: set[str] = set()
+
+    def add(self, fact: Fact) -> None:
+        what, order = fact.what, fact.order
+        if isinstance(what, (Named, Exists)):
+            self._attrs(what.attrs, order)
             if isinstance(what, Named):
                 if what.weight is not None:
-                    names[what.form] += what.weight
-                _saw(node, what.form, what.source, what.where, what.rule)
+                    self.names[what.form] += what.weight
+                self._saw(what.form, what.source, what.where, what.rule, order)
         elif isinstance(what, Claim):
-            claims[what.attr].append(what)
+            self.claims.append((order, what))
         elif isinstance(what, Saw):
-            _saw(node, what.form, what.source, what.where, what.rule)
+            self._saw(what.form, what.source, what.where, what.rule, order)
         elif isinstance(what, Alias):
-            names[what.form] += what.weight
+            self.names[what.form] += what.weight
         elif isinstance(what, Edge):
-            if (what.target, what.key) not in seen_edges:
-                seen_edges.add((what.target, what.key))
-                node.edges.append((what.target, what.key, what.relation))
+            _first(self.edges, (what.target, what.key), order, what.relation)
         elif isinstance(what, InEdge):
-            if (what.source, what.key) not in seen_in:
-                seen_in.add((what.source, what.key))
-                node.incoming.append((what.source, what.key, what.relation))
+            _first(self.incoming, (what.source, what.key), order, what.relation)
         elif isinstance(what, ReadFrom):
-            attrs["by_reference"] = False
-            sources.append(what.where)
-        elif isinstance(what, Evidence) and node.mention is None:
-            node.mention = what.mention
+            self.sources.add(what.where)
+        elif isinstance(what, Evidence):
+            if self.mention is None or order < self.mention[0]:
+                self.mention = (order, what.mention)
         elif isinstance(what, SameAs):
-            same_as.add(what.iri)
-    if attrs.get("type") == "article":
-        _settle_article(node, claims, sources)
+            self.same_as.add(what.iri)
+
+    def _attrs(self, attrs: dict[str, Any], order: tuple[str, int, int]) -> None:
+        for seen in reversed(self.dicts):  # a hub gets the same attributes again and again
+            if seen[1] == attrs:
+                if order < seen[0]:
+                    seen[0] = order
+                return
+        self.dicts.append([order, attrs])
+
+    def _saw(self, form: str, source: str, where_: str, rule: str, order: tuple[str, int, int]) -> None:
+        self.forms.setdefault(form, _Forms()).add((source, where_), order)
+        self.rules.add(rule)
+
+    def settle(self) -> Node:
+        node = Node(self.iri, {})
+        attrs = node.attrs
+        for _order, new in sorted(self.dicts, key=lambda d: d[0]):
+            _fill(attrs, new)
+        if self.sources:
+            attrs["by_reference"] = False
+        for form, seen in self.forms.items():
+            node.forms[form], more = seen.settle()
+            if more:
+                node.more[form] = more
+        node.rules = self.rules
+        node.edges = sorted((target, key, relation) for (target, key), (_o, relation) in self.edges.items())
+        node.incoming = sorted((source, key, relation) for (source, key), (_o, relation) in self.incoming.items())
+        node.mention = self.mention[1] if self.mention else None
+        if attrs.get("type") == "article":
+            claims: dict[str, list[Claim]] = defaultdict(list)
+            for _order, claim in sorted(self.claims, key=lambda c: c[0]):
+                claims[claim.attr].append(claim)
+            _settle_article(node, claims, sorted(self.sources))
+        _settle_names(attrs, self.names)
+        if self.same_as and attrs:
+            attrs["same_as"] = sorted(self.same_as)
+        return node
+
+
+def _first(edges: dict[Any, Any], key: tuple[str, str], order: tuple[str, int, int], relation: str) -> None:
+    seen = edges.get(key)
+    if seen is None or order < seen[0]:
+        edges[key] = (order, relation)
+
+
+def _settle_names(attrs: dict[str, Any], names: Counter[str]) -> None:
+    """The best label among the names a node was given, and the others as alternates."""
     if names and attrs:
         counts = +names or Counter(dict.fromkeys(names, 1))
         real = Counter({f: c for f, c in counts.items() if not looks_like_domain(f)})
@@ -226,11 +296,21 @@ def reduce_node(iri: str, facts: list[Fact]) -> Node:
             label = attrs["label"]
         attrs["label"] = label
         attrs["alt_names"] = sorted({f for f in names if f != label})
-    if same_as and attrs:
-        attrs["same_as"] = sorted(same_as)
-    node.edges.sort()
-    node.incoming.sort()
-    return node
+
+
+def reduce_node(iri: str, facts: Iterable[Fact]) -> Node:
+    """Settle one node from all its facts, in any order (the reduce step).
+
+    >>> from kg.facts.records import Alias, Exists
+    >>> facts = [Fact("n", ("b.md", 0, 0), Exists({"type": "topic", "label": "B"})),
+    ...          Fact("n", ("a.md", 0, 0), Exists({"type": "topic", "label": "A"}))]
+    >>> reduce_node("n", facts).attrs == reduce_node("n", facts[::-1]).attrs == {"type": "topic", "label": "A"}
+    True
+    """
+    builder = NodeBuilder(iri)
+    for fact in facts:
+        builder.add(fact)
+    return builder.settle()
 
 
 def _settle_article(node: Node, claims: dict[str, list[Claim]], sources: list[str]) -> None:

@@ -28,13 +28,14 @@ True
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..codec import pack, unpack
 from ..errors import CacheDamaged
-from ..io import append_checked, read_blocks, write_checked
+from ..io import append_checked, read_blocks
 from .records import KINDS, Fact, kind_code
 
 #: Inputs with fewer files than this are settled as one shard (outputs fully sorted).
@@ -93,18 +94,69 @@ def append_block(folder: Path, shard: int, data: bytes) -> None:
     append_checked(facts_path(folder, shard), data)
 
 
-def load_facts(folder: Path, shard: int) -> dict[Key, list[Fact]]:
-    """A shard's current facts by (file, part); rewrites the file when mostly superseded."""
-    path = facts_path(folder, shard)
-    current: dict[Key, list[Fact]] = {}
+def _entries(data: bytes) -> Iterator[tuple[str, str, bool, int, int]]:
+    """``(file, part, deleted, start, end)`` of each entry of an encoded block, without
+    decoding its facts (*start*:*end* is where they are)."""
+    import msgpack
+
+    unpacker = msgpack.Unpacker(raw=False, max_buffer_size=len(data) + 1, strict_map_key=False)
+    unpacker.feed(data)
+    try:
+        for _ in range(unpacker.read_array_header()):
+            if unpacker.read_array_header() != 3:
+                raise ValueError("an entry is not (file, part, facts)")
+            name, part = unpacker.unpack(), unpacker.unpack()
+            start = unpacker.tell()
+            unpacker.skip()
+            yield name, part, data[start] == 0xC0, start, unpacker.tell()  # 0xc0: nil, a deletion
+    except (ValueError, msgpack.ExtraData, msgpack.OutOfData, msgpack.FormatError, msgpack.StackError) as err:
+        raise CacheDamaged(f"a block of facts is not in kg's format ({type(err).__name__})") from err
+
+
+def _live(folder: Path, shard: int) -> tuple[dict[Key, tuple[int, int, int]], int]:
+    """Where each (file, part)'s current facts are — (block number, start, end) — and how
+    many entries the shard file holds in all."""
+    latest: dict[Key, tuple[int, int, int]] = {}
     entries = 0
-    for data in read_blocks(path):
-        for name, part, rows in unpack(data):
+    for number, data in enumerate(read_blocks(facts_path(folder, shard))):
+        for name, part, deleted, start, end in _entries(data):
             entries += 1
-            if rows is None:
-                current.pop((name, part), None)
+            if deleted:
+                latest.pop((name, part), None)
             else:
-                current[(name, part)] = decode_facts(name, rows)
-    if entries > 2 * len(current) + 64:
-        write_checked(path, encode_block(dict(current)))
-    return current
+                latest[(name, part)] = (number, start, end)
+    return latest, entries
+
+
+def iter_facts(folder: Path, shard: int) -> Iterator[tuple[Key, list[Fact]]]:
+    """A shard's current facts, one file's at a time (never the whole shard in memory);
+    the shard file is rewritten compactly when most of it is superseded."""
+    latest, entries = _live(folder, shard)
+    wanted: dict[int, list[tuple[Key, int, int]]] = {}
+    for key, (number, start, end) in latest.items():
+        wanted.setdefault(number, []).append((key, start, end))
+    compact = entries > 2 * len(latest) + 64
+    out = facts_path(folder, shard).with_suffix(".facts-compact.tmp")
+    if compact:
+        out.unlink(missing_ok=True)
+    for number, data in enumerate(read_blocks(facts_path(folder, shard))):
+        for key, start, end in sorted(wanted.get(number, ())):
+            rows = data[start:end]
+            if compact:
+                append_checked(out, _entry_block(key, rows))
+            yield key, decode_facts(key[0], unpack(rows))
+    if compact:
+        if not out.exists():
+            out.write_bytes(b"")
+        os.replace(out, facts_path(folder, shard))
+
+
+def _entry_block(key: Key, rows: bytes) -> bytes:
+    """A block of one entry (an array of one ``[file, part, facts]``), its facts copied as
+    they were encoded."""
+    return b"\x91\x93" + pack(key[0]) + pack(key[1]) + rows
+
+
+def load_facts(folder: Path, shard: int) -> dict[Key, list[Fact]]:
+    """A shard's current facts by (file, part), all at once (for tests and small graphs)."""
+    return dict(iter_facts(folder, shard))
