@@ -124,6 +124,7 @@ class Entry(NamedTuple):
     mentions: int
     names: tuple[tuple[str, str, str, int], ...] = ()
     acronyms: tuple[tuple[str, str], ...] = ()
+    nodes: tuple[str, ...] = ()  # the provisional nodes its facts are about (their facts stay on disk)
 
     @property
     def shards(self) -> tuple[int, ...]:
@@ -161,7 +162,8 @@ def entry(record: FileRecord) -> Entry:
                  pack_shards(record.shards), pack_shards(record.named_shards),
                  tuple((n["source"], n["message"]) for n in record.notes),
                  tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions,
-                 tuple((c[0], c[1], c[2], c[3]) for c in record.names), tuple((a, b) for a, b in record.acronyms))
+                 tuple((c[0], c[1], c[2], c[3]) for c in record.names), tuple((a, b) for a, b in record.acronyms),
+                 tuple(sorted({f.node for f in record.provisional})))
 
 
 @dataclass
@@ -171,7 +173,8 @@ class BuildState:
     config: str
     files: dict[str, Entry] = field(default_factory=dict)
     summaries: dict[int, ShardSummary] = field(default_factory=dict)
-    provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → facts about outlets known by name
+    provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → its provisional facts, once read
+    folder: Path | None = None  # where the state is kept (provisional facts are read from there when needed)
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
     resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRI → where its facts go
     salt: str = ""
@@ -194,6 +197,19 @@ class BuildState:
         self.known.pop(name, None)
         self.changed.add(name)
         return old
+
+    def provisional_facts(self, name: str) -> list[Fact]:
+        """The facts a file states about provisional nodes (read from the state on first use)."""
+        if name not in self.provisional and self.folder is not None and (self.folder / STATE).is_file():
+            db = _connect(self.folder)
+            try:
+                row = db.execute("SELECT provisional FROM files WHERE name = ?", (name,)).fetchone()
+            except sqlite3.DatabaseError as err:
+                raise CacheDamaged(f"{STATE}: not a build state kg wrote ({err})") from err
+            finally:
+                db.close()
+            self.provisional[name] = decode_facts(name, unpack(row[0])) if row and row[0] is not None else []
+        return self.provisional.get(name, [])
 
     def add(self, record: FileRecord) -> None:
         """Remember a file just read (and mapped)."""
@@ -222,7 +238,7 @@ def load_state(folder: Path, config: str) -> BuildState:
     """The previous build's state, or a fresh one (and an emptied shard folder) when the
     settings or code changed or the previous build did not finish; raises
     :class:`~kg.errors.CacheDamaged` when the state is not what kg wrote."""
-    fresh = BuildState(config)
+    fresh = BuildState(config, folder=folder)
     if (folder / UNFINISHED).exists() or not (folder / STATE).is_file():
         reset(folder)
         return fresh
@@ -235,15 +251,14 @@ def load_state(folder: Path, config: str) -> BuildState:
                 reset(folder)
                 return fresh
             state = BuildState(config, resolution={k: Target(*v) for k, v in meta["resolution"].items()}, salt=meta["salt"],
+                               folder=folder,
                                extraction=meta["extraction"], store=meta["store"],
                                summaries={s[0]: ShardSummary.from_plain(s) for s in meta["summaries"]})
-            for name, data, provisional, known in db.execute("SELECT name, entry, provisional, known FROM files"):
+            for name, data, known in db.execute("SELECT name, entry, known FROM files"):
                 old = Entry(*unpack(data))
                 state.files[name] = old
                 state.outlets.update(old.outlets)
                 state.names.update(old.names, old.acronyms)
-                if provisional is not None:
-                    state.provisional[name] = decode_facts(name, unpack(provisional))
                 if known is not None:
                     state.known[name] = unpack(known, lists=True)
         finally:
@@ -277,11 +292,17 @@ def save_state(folder: Path, state: BuildState) -> None:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", ((k, pack(meta[k])) for k in _META))
             gone = [(name,) for name in state.changed if name not in state.files]
             db.executemany("DELETE FROM files WHERE name = ?", gone)
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (
-                (name, pack(state.files[name]),
-                 pack(encode_facts(state.provisional[name])) if name in state.provisional else None,
-                 pack(state.known[name]) if name in state.known else None)
-                for name in sorted(state.changed) if name in state.files))
+            for name in sorted(state.changed):
+                if name not in state.files:
+                    continue
+                known = pack(state.known[name]) if name in state.known else None
+                if name in state.provisional:
+                    provisional = pack(encode_facts(state.provisional[name])) if state.provisional[name] else None
+                    db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                               (name, pack(state.files[name]), provisional, known))
+                else:  # its provisional facts on disk are still right
+                    db.execute("INSERT INTO files VALUES (?, ?, NULL, ?) ON CONFLICT(name) DO UPDATE "
+                               "SET entry = excluded.entry, known = excluded.known", (name, pack(state.files[name]), known))
     finally:
         db.close()
     state.changed.clear()

@@ -176,13 +176,15 @@ def route_provisional(state: BuildState, folder: Path, changed: set[str], shards
     moved = {k for k in set(targets) | set(state.resolution) if targets.get(k) != state.resolution.get(k)}
     pending: dict[int, Block] = defaultdict(dict)
     dirty: set[int] = set()
-    for name in sorted(n for n, facts in state.provisional.items()
-                       if n in changed or any(f.node in moved for f in facts)):
+    again = {n for n in changed if n in state.files and state.files[n].nodes}
+    if moved:
+        again |= {n for n, entry in state.files.items() if entry.nodes and not moved.isdisjoint(entry.nodes)}
+    for name in sorted(again):
         old = state.files[name]
         dirty.update(old.shards)
         for shard in old.named_shards:
             pending[shard][(name, "named")] = None
-        by_shard = split_facts(resolve(state.provisional[name], targets), shards)
+        by_shard = split_facts(resolve(state.provisional_facts(name), targets), shards)
         state.files[name] = old._replace(named_bytes=pack_shards(by_shard))
         state.changed.add(name)
         for shard, facts in by_shard.items():
