@@ -77,6 +77,8 @@ OVERVIEW_FROM = 150
 #: Characters per line and lines of a story's headline in the overview; of other labels.
 STORY_WRAP = (24, 2)
 NAME_WRAP = (24, 1)
+#: Distance between unfolded articles on a ring around their home, and between rings.
+RING_STEP = 16.0
 #: How many other names of a node the page keeps (for search and the details).
 MAX_ALT_NAMES = 20
 
@@ -221,7 +223,7 @@ def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]
     pos, keep = place_overview(priority, [(u, v) for u, v, _r in view.edges], labelled, bare)
     shown = [
         {"id": ids[n], "x": pos[n][0], "y": pos[n][1], "size": sizes[n], "weight": view.weight[n],
-         "label": "\n".join(lines[n]) if n in keep else short[n]}
+         "label": "\n".join(lines[n]) if n in keep else short[n], "short": short[n]}
         for n in view.nodes
     ]
     return {
@@ -240,19 +242,25 @@ def _kind(graph: nx.MultiDiGraph, node: str) -> str:
 
 def _rings(home: dict[str, str], pos: dict[str, tuple[float, float]], boxes: dict[str, Any],
            ids: dict[str, int]) -> list[dict[str, Any]]:
-    """Each folded article's place when unfolded: on a ring around its home, starting at the top."""
+    """Each folded article's place when unfolded: on rings close around its home (articles
+    :data:`RING_STEP` apart on a ring, rings as far apart), starting at the top."""
     members: dict[str, list[str]] = {}
     for article, where in sorted(home.items()):
         members.setdefault(where, []).append(article)
     out = []
     for where, articles in members.items():
         left, top, right, bottom = boxes[where]
-        radius = max((right - left) / 2, (bottom - top) / 2) + 24 + len(articles) * 2.5
+        radius = math.hypot(max(-left, right), max(-top, bottom)) + RING_STEP
         cx, cy = pos[where]
-        for i, article in enumerate(articles):
-            angle = 2 * math.pi * i / len(articles) - math.pi / 2
-            out.append({"id": ids[article], "home": ids[where], "x": round(cx + radius * math.cos(angle), 1),
-                        "y": round(cy + radius * math.sin(angle), 1)})
+        rest = articles
+        while rest:
+            room = max(int(2 * math.pi * radius / RING_STEP), 1)
+            ring, rest = rest[:room], rest[room:]
+            for i, article in enumerate(ring):
+                angle = 2 * math.pi * i / len(ring) - math.pi / 2
+                out.append({"id": ids[article], "home": ids[where], "x": round(cx + radius * math.cos(angle), 1),
+                            "y": round(cy + radius * math.sin(angle), 1)})
+            radius += RING_STEP
     return out
 
 

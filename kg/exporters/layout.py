@@ -139,10 +139,16 @@ def cached_layout(graph: nx.Graph, folder: Path | None) -> dict[Any, tuple[float
 OVERVIEW_BOX = (740.0, 800.0)
 #: The overview's label font, in layout units (CSS pixels when it fills OVERVIEW_BOX).
 OVERVIEW_FONT = 13.0
-#: Line height and average character width as fractions of the font size: a little generous
-#: for the sans-serif fonts browsers substitute for Arial.
+#: Line height, as a fraction of the font size.
 LINE_HEIGHT = 1.25
-CHAR_WIDTH = 0.55
+#: Advance widths in ems of Arial's characters (the font vis-network asks for), by class: a
+#: character in none of these counts as a lowercase letter or digit (0.556), a wide East
+#: Asian one as 1.
+CHAR_WIDTHS = {**dict.fromkeys("ijlI.,:;'!|", 0.25), **dict.fromkeys("ftr ()-[]/\"", 0.32),
+               **dict.fromkeys("mwMW%@", 0.85), **dict.fromkeys("ABCDEFGHKNOPQRSTUVXYZ&", 0.70)}
+#: Browsers without Arial draw it in a wider font (DejaVu Sans on Linux); measured in Chromium
+#: over the corpus' labels, these widths times this factor are never short.
+FONT_FACTOR = 1.15
 #: vis-network's margin around the label inside a box-shaped node.
 BOX_MARGIN = 5.0
 #: Empty space kept between two nodes and their labels.
@@ -174,14 +180,28 @@ def wrap(text: str, width: int, lines: int) -> list[str]:
     return out
 
 
+def text_width(text: str, font: float = OVERVIEW_FONT) -> float:
+    """How wide *text* draws at *font* px, at most (see :data:`FONT_FACTOR`).
+
+    >>> text_width("Reuters") < text_width("WASHINGTON")
+    True
+    """
+    import unicodedata
+
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else CHAR_WIDTHS.get(c, 0.556) for c in text)
+    return ems * font * FONT_FACTOR
+
+
 def node_box(shape: str, size: float, lines: Sequence[str], font: float = OVERVIEW_FONT) -> Box:
     """``(left, top, right, bottom)`` of a node and its label around the node's centre, as
     vis-network draws them: inside a box, below every other shape.
 
-    >>> node_box("dot", 10, ["Reuters"])
-    (-21.0, -10, 21.0, 30.1)
+    >>> [round(v) for v in node_box("dot", 10, ["Reuters"])]
+    [-27, -10, 27, 29]
+    >>> [round(v) for v in node_box("box", 10, ["Senate passes", "the AI bill"])]
+    [-57, -21, 57, 21]
     """
-    text_w = max((len(line) for line in lines), default=0) * CHAR_WIDTH * font
+    text_w = max((text_width(line, font) for line in lines), default=0.0)
     text_h = len(lines) * LINE_HEIGHT * font
     if shape == "box":
         half_w, half_h = text_w / 2 + BOX_MARGIN, text_h / 2 + BOX_MARGIN
