@@ -37,12 +37,27 @@ TOGETHER_MAX = 8
 ENTITY_TYPES = frozenset({"person", "organization", "place"})
 
 
+def _names(data: dict[str, Any]) -> list[str]:
+    """A node's label and other names (``alt_names``), casefolded."""
+    others = data.get("alt_names") or []
+    return [str(n).casefold() for n in [data.get("label", ""), *([others] if isinstance(others, str) else others)]]
+
+
 def find_node(graph: nx.MultiDiGraph, label_or_iri: str) -> str:
-    """The node whose IRI is *label_or_iri*, else the best-connected one whose label matches."""
+    """The node whose IRI is *label_or_iri*, else the best-connected one with that label or
+    other name (``alt_names``), else whose label contains it.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("c", type="organization", label="Clearview AI", alt_names=["Clearview"])
+    >>> g.add_node("a", type="article", label="Clearview fined")
+    >>> find_node(g, "clearview"), find_node(g, "fined")
+    ('c', 'a')
+    """
     if label_or_iri in graph:
         return label_or_iri
     wanted = label_or_iri.casefold()
-    exact = [n for n, d in graph.nodes(data=True) if str(d.get("label", "")).casefold() == wanted]
+    exact = [n for n, d in graph.nodes(data=True) if wanted in _names(d)]
     partial = exact or [n for n, d in graph.nodes(data=True) if wanted in str(d.get("label", "")).casefold()]
     if not partial:
         from .errors import KGError
@@ -166,7 +181,10 @@ def overview(graph: nx.MultiDiGraph, limits: dict[str, int] | None = None) -> Ov
 
     def weight(node: str) -> int:
         count = graph.nodes[node].get("article_count") if types[node] == "story" else None
-        return count if isinstance(count, int) else len(linked[node])
+        try:  # a story's own count (its articles may be cut from the page); an int, or text from GraphML
+            return int(count) if count is not None else len(linked[node])
+        except (TypeError, ValueError):
+            return len(linked[node])
 
     chosen: list[str] = []
     for kind in ("story", "outlet", "entity", "topic"):
