@@ -167,7 +167,7 @@ def test_corpus_page_opens_on_overview(browser, corpus_out, corpus_result, tmp_p
     click_node(page, target_id)
     unfolded = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].label)")
     assert page.evaluate("kg.view.length") == shown + len(articles) and set(unfolded) == articles
-    assert f"Fold its articles" in page.inner_text("#panel")
+    assert "Fold its articles" in page.inner_text("#panel")
     click_node(page, target_id)
     assert page.evaluate("kg.view.length") == shown
     page.click("#mode")

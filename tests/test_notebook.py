@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from tests.test_html import browser, open_page  # noqa: F401  (a fixture, and the page opener)
+from tests.test_html import browser  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED = ROOT / "data" / "feed"
