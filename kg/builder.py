@@ -132,6 +132,25 @@ class BuildResult:
         return json.loads(b"".join(report_chunks(self.problems, self.entries, self.documents, self.pieces,
                                                   self.extraction)))
 
+    def __repr__(self) -> str:
+        """One line: what was read and what the graph holds (the record itself is large)."""
+        files, nodes = self.counts(), self.pieces.node_counts
+        kinds = ", ".join(f"{nodes[t]} {name}" for t, name in (("article", "articles"), ("story", "stories")) if nodes[t])
+        graph = f"{sum(nodes.values())} nodes" + (f" ({kinds})" if kinds else "")
+        graph += f", {sum(self.pieces.edge_counts.values())} edges"
+        failed = f", {files['failed']} failed" if files["failed"] else ""
+        where = f", written to {str(self.out)!r}" if self.out is not None else ""
+        return f"<BuildResult: {self.documents} documents from {files['ingested']} files{failed}; {graph}{where}>"
+
+    def _repr_html_(self) -> str:
+        """The interactive page, inline in a notebook (Jupyter shows this): the same page
+        ``graph.html`` holds, sandboxed in an iframe; it needs no network."""
+        from .exporters.html import inline_frame, render_page
+        from .pageview import page_graph
+
+        graph, note = page_graph(self.pieces, DEFAULT_MAX_NODES)
+        return inline_frame(render_page(graph, notice=note))
+
 
 class Clock:
     """Wall time per step, for ``kg build --timings`` and the benchmarks."""

@@ -6,17 +6,23 @@ import os
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import kg
 from kg.builder import write_outputs
+from kg.exporters.html import render_page
+from kg.pageview import page_graph
+from kg.views import DEFAULT_MAX_NODES, OVERVIEW_LIMITS, overview
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-#: The README's picture of the seeds' page; a test run rewrites it only when this variable is 1.
+#: The README's pictures of the seeds' page and of the corpus page (its overview); a test run
+#: rewrites them only when this variable is 1.
 README_SHOT = Path(__file__).resolve().parent / "screenshots" / "seeds-graph.png"
+CORPUS_SHOT = Path(__file__).resolve().parent / "screenshots" / "corpus-overview.png"
 UPDATE_SHOT = "KG_UPDATE_SCREENSHOTS"
 #: Runs before the page's scripts: every text drawn on a canvas is recorded with its font size
 #: on screen (CSS px: the font's px times the canvas transform's scale over the pixel ratio).
@@ -33,6 +39,57 @@ MEASURE_TEXT = """
 })();
 """
 NEXT_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+#: Every labelled node drawn: its label and vis-network's own box around it and its label
+#: (a box-shaped node's is padded by its corner radius, 6 px: taken off here).
+LABEL_BOXES = """kg.view.get().filter(n => n.label).map(n => {
+  const b = kg.network.getBoundingBox(n.id), pad = n.shape === "box" ? 6 : 0;
+  return [n.label, {left: b.left + pad, right: b.right - pad, top: b.top + pad, bottom: b.bottom - pad}];
+})"""
+
+
+def with_stories(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """*graph* with story nodes as the build writes them (type ``story``: label, published,
+    last_published, article_count, outlet_count; an ``article → story`` edge for each member),
+    made here from the groups of two or more articles that related coverage joins."""
+    g = graph.copy()
+    articles = nx.Graph()
+    articles.add_nodes_from(n for n, t in g.nodes(data="type") if t == "article")
+    articles.add_edges_from((u, v) for u, v, r in g.edges(data="relation") if r == "related")
+    groups = sorted((sorted(c) for c in nx.connected_components(articles) if len(c) > 1), key=lambda c: (-len(c), c))
+    for i, members in enumerate(groups):
+        dates = sorted(str(g.nodes[a]["published"]) for a in members if g.nodes[a].get("published"))
+        outlets = {v for a in members for _, v, r in g.out_edges(a, data="relation") if r == "publisher"}
+        first = min(members, key=lambda a: (str(g.nodes[a].get("published") or "~"), a))
+        story = f"https://w3id.org/newskg/id/story/{i}"
+        g.add_node(story, type="story", label=g.nodes[first]["label"], article_count=len(members),
+                   outlet_count=len(outlets), **({"published": dates[0], "last_published": dates[-1]} if dates else {}))
+        for a in members:
+            g.add_edge(a, story, key="story", relation="story")
+    return g
+
+
+def readable(page) -> None:
+    """Every label drawn is 11–16 px high on screen, and no two labelled nodes touch; kg
+    placed them so (none had to give way in the browser)."""
+    assert page.evaluate("kg.decluttered()") == 0
+    drawn = page.evaluate("kgDrawn.splice(0)")
+    assert drawn, "no label drawn"
+    sizes = {text: px for text, px in drawn}
+    boxes = page.evaluate(LABEL_BOXES)
+    for label, _box in boxes:
+        for line in label.split("\n"):
+            assert 11 <= sizes.get(line, 0) <= 16, f"{line!r} is drawn {sizes.get(line, 0):.1f} px high"
+    for i, (a, p) in enumerate(boxes):
+        for b, q in boxes[i + 1:]:
+            apart = p["right"] <= q["left"] or q["right"] <= p["left"] or p["bottom"] <= q["top"] or q["bottom"] <= p["top"]
+            assert apart, f"{a!r} and {b!r} overlap"
+
+
+def click_node(page, node_id: int) -> None:
+    """A real mouse click on a node where it is drawn."""
+    at = page.evaluate(f"kg.network.canvasToDOM(kg.network.getPosition({node_id}))")
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +119,9 @@ def open_page(browser, path: Path, init_script: str | None = None):
 
 
 def test_seeds_page_draws_offline(browser, seeds_out, seeds_result, tmp_path):
+    """A graph this small reads whole: the page opens on all of it."""
     page, errors, requests = open_page(browser, seeds_out / "graph.html")
+    assert page.evaluate("kg.mode()") == "full"
     assert int(page.evaluate("document.body.dataset.kgNodes")) == seeds_result.graph.number_of_nodes()
     assert errors == []
     assert [r for r in requests if not r.startswith("file:")] == []
@@ -84,12 +143,47 @@ def test_seeds_page_draws_offline(browser, seeds_out, seeds_result, tmp_path):
     page.close()
 
 
+def test_corpus_page_opens_on_overview(browser, corpus_out, corpus_result, tmp_path):
+    """The corpus page opens on a readable overview; a click unfolds a story (or, without
+    stories, an outlet) into its articles and folds it again; the whole graph is one click away."""
+    graph, _note = page_graph(corpus_result.pieces, DEFAULT_MAX_NODES)
+    view = overview(graph)
+    page, errors, requests = open_page(browser, corpus_out / "graph.html", MEASURE_TEXT)
+    page.evaluate(NEXT_FRAMES)
+    shown = int(page.evaluate("document.body.dataset.kgNodes"))
+    assert page.evaluate("kg.mode()") == "overview"
+    assert shown == len(view.nodes) and 20 <= shown <= sum(OVERVIEW_LIMITS.values())
+    assert {graph.nodes[n]["label"] for n in view.nodes} == set(page.evaluate("kg.view.get().map(n => kg.byId[n.id].label)"))
+    assert "Caixin Global" in page.evaluate("kg.view.get().map(n => n.label)")  # the best-covered outlets, labelled
+    readable(page)
+    page.screenshot(path=str(tmp_path / "corpus.png"))
+    if os.environ.get(UPDATE_SHOT) == "1":  # KG_UPDATE_SCREENSHOTS=1 pytest tests/test_html.py -k overview
+        CORPUS_SHOT.write_bytes((tmp_path / "corpus.png").read_bytes())
+    stories = [n for n in view.nodes if graph.nodes[n]["type"] == "story"]
+    target = stories[0] if stories else max(view.nodes, key=lambda n: sum(h == n for h in view.home.values()))
+    articles = {graph.nodes[a]["label"] for a, h in view.home.items() if h == target}
+    assert len(articles) >= 5
+    target_id = page.evaluate(f"Object.values(kg.byId).find(n => n.iri === {target!r}).id")
+    click_node(page, target_id)
+    unfolded = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].label)")
+    assert page.evaluate("kg.view.length") == shown + len(articles) and set(unfolded) == articles
+    assert "Fold its articles" in page.inner_text("#panel")
+    click_node(page, target_id)
+    assert page.evaluate("kg.view.length") == shown
+    page.click("#mode")
+    assert page.evaluate("kg.view.length") == graph.number_of_nodes() and page.evaluate("kg.mode()") == "full"
+    page.click("#mode")
+    assert page.evaluate("kg.view.length") == shown
+    assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
+    page.close()
+
+
 def test_corpus_page_draws_and_filters(browser, corpus_out, corpus_result, tmp_path):
     page, errors, requests = open_page(browser, corpus_out / "graph.html")
     total = corpus_result.graph.number_of_nodes()
-    assert int(page.evaluate("document.body.dataset.kgNodes")) == total
+    page.click("#mode")  # the whole graph
+    assert page.evaluate("kg.view.length") == total
     assert errors == [] and [r for r in requests if not r.startswith("file:")] == []
-    page.screenshot(path=str(tmp_path / "corpus.png"))
     # outlet filter: only that outlet's articles and what they link to
     caixin = page.evaluate("Object.values(kg.byId).find(n => n.label === 'Caixin Global').id")
     page.select_option("#f-outlet", str(caixin))
@@ -115,6 +209,10 @@ def test_labels_keep_their_size_on_screen(browser, corpus_out):
     """Hub labels stay about 13 px high when the view's scale changes without a zoom event:
     a search jumps from the whole graph to one node at scale 1.2; moveTo zooms in to 8x on a hub."""
     page, errors, _ = open_page(browser, corpus_out / "graph.html", MEASURE_TEXT)
+    page.click("#mode")  # the whole graph
+    page.evaluate(NEXT_FRAMES)
+    page.evaluate("kgDrawn.splice(0)")
+    page.evaluate("kg.network.fit()")
     page.evaluate(NEXT_FRAMES)
     first = page.evaluate("kgDrawn.splice(0)")
     assert len({text for text, _ in first}) >= 10  # the whole graph shows its hubs' labels
@@ -180,5 +278,128 @@ def test_malicious_headline_is_text(browser, tmp_path):
     page.mouse.move(700, 450)
     assert page.evaluate("window.pwned") is None
     assert evil in page.inner_text("#panel")
+    assert errors == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def storied(corpus_result):
+    """The corpus page's graph with stories."""
+    graph, _note = page_graph(corpus_result.pieces, DEFAULT_MAX_NODES)
+    return with_stories(graph)
+
+
+def test_overview_shows_stories_and_filters_them_by_date(browser, storied, tmp_path):
+    g = storied
+    (tmp_path / "stories.html").write_bytes(render_page(g))
+    page, errors, _ = open_page(browser, tmp_path / "stories.html", MEASURE_TEXT)
+    page.evaluate(NEXT_FRAMES)
+    readable(page)
+    stories = {n: d for n, d in g.nodes(data=True) if d["type"] == "story"}
+    shown = set(page.evaluate("kg.view.get().map(n => kg.byId[n.id].iri)"))
+    kept = [n for n in stories if n in shown]
+    assert len(kept) == min(OVERVIEW_LIMITS["story"], len(stories)) >= 20
+    assert min(stories[n]["article_count"] for n in kept) >= max(d["article_count"] for n, d in stories.items() if n not in shown)
+    assert not any(g.nodes[n]["type"] == "article" for n in shown)  # articles are folded
+    # the largest story unfolds into its articles, linked to it
+    largest = max(stories, key=lambda n: stories[n]["article_count"])
+    members = {u for u, _v, r in g.in_edges(largest, data="relation") if r == "story"}
+    story_id = page.evaluate(f"Object.values(kg.byId).find(n => n.iri === {largest!r}).id")
+    click_node(page, story_id)
+    now = set(page.evaluate("kg.view.get().map(n => kg.byId[n.id].iri)"))
+    assert now - shown == members
+    assert page.evaluate(f"kg.edgeView.get().filter(e => e.kgRel === 'story' && e.to === {story_id}).length") == len(members)
+    assert f"Articles: {len(members)}" in page.inner_text("#panel")
+    click_node(page, story_id)
+    # a date range keeps the stories, outlets, entities and topics of the articles published in it
+    day = {n: str(d.get("published") or "")[:10] for n, d in g.nodes(data=True) if d["type"] == "article"}
+    picked = {a for a, d in day.items() if "2023-01-01" <= d <= "2023-12-31"}
+    linked = {m for a in picked for m in nx.all_neighbors(g, a) if g.nodes[m]["type"] != "article"}
+    page.fill("#f-since", "2023-01-01")
+    page.fill("#f-until", "2023-12-31")
+    page.dispatch_event("#f-until", "change")
+    filtered = set(page.evaluate("kg.view.get().map(n => kg.byId[n.id].iri)"))
+    assert filtered == shown & linked and 5 < len(filtered) < len(shown)
+    assert {g.nodes[n]["type"] for n in filtered} >= {"story", "outlet", "topic"}
+    assert errors == []
+    page.close()
+
+
+def test_overview_of_a_page_at_its_size_cap_is_readable(browser, storied, tmp_path):
+    """At the page's cap (5,000 nodes) the page still opens on a screen of readable labels."""
+    copies = [nx.relabel_nodes(storied, {n: f"{n}#{i}" for n in storied}) for i in range(DEFAULT_MAX_NODES // len(storied))]
+    big = nx.compose_all(copies)
+    assert 4000 < big.number_of_nodes() <= DEFAULT_MAX_NODES
+    (tmp_path / "big.html").write_bytes(render_page(big))
+    page, errors, _ = open_page(browser, tmp_path / "big.html", MEASURE_TEXT)
+    page.evaluate(NEXT_FRAMES)
+    assert int(page.evaluate("document.body.dataset.kgNodes")) == sum(OVERVIEW_LIMITS.values())
+    readable(page)
+    page.click("#mode")
+    assert page.evaluate("kg.view.length") == big.number_of_nodes()
+    assert errors == []
+    page.close()
+
+
+def entity_graph() -> nx.MultiDiGraph:
+    """A small graph whose entities have other names, and a story with a hostile headline."""
+    g = nx.MultiDiGraph()
+    evil = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>"
+    g.add_node("o", type="outlet", label="Daily Planet")
+    g.add_node("t", type="topic", label="Privacy")
+    g.add_node("c", type="organization", label="Clearview AI", alt_names=["Clearview", "Clearview AI Inc."])
+    g.add_node("m", type="organization", label="Meta Platforms", alt_names=["Facebook", evil])
+    g.add_node("s", type="story", label=evil + " fined", article_count=2, outlet_count=1,
+               published="2022-05-01T09:00:00", last_published="2022-05-03T10:00:00")
+    g.add_node("i", type="image", label="Photo of a camera")
+    for key, label in (("a1", "Clearview AI fined by the privacy regulator"), ("a2", "Regulator fines Clearview again"),
+                       ("a3", "Facebook ends face recognition")):
+        g.add_node(key, type="article", label=label, published="2022-05-0" + key[1])
+        g.add_edge(key, "o", key="publisher", relation="publisher")
+        g.add_edge(key, "t", key="about", relation="about")
+    for a, e in (("a1", "c"), ("a2", "c"), ("a3", "m"), ("a1", "s"), ("a2", "s")):
+        relation = "story" if e == "s" else "mentions"
+        g.add_edge(a, e, key=relation, relation=relation)
+    g.add_edge("a1", "i", key="image", relation="image")
+    return g
+
+
+def search(page, text: str) -> str:
+    page.fill("#search", text)
+    page.press("#search", "Enter")
+    return page.inner_text("#search-result")
+
+
+def test_search_finds_an_entity_by_any_of_its_names(browser, tmp_path):
+    (tmp_path / "names.html").write_bytes(render_page(entity_graph()))
+    page, errors, _ = open_page(browser, tmp_path / "names.html")
+    # "Clearview" is also in two headlines better connected than the entity: its other name decides
+    assert search(page, "Clearview") == "Found: Clearview AI (also known as Clearview)"
+    assert page.inner_text("#panel strong") == "Clearview AI"  # the panel describes the entity
+    assert "Clearview AI" in page.evaluate("kg.network.getSelectedNodes().map(id => kg.byId[id].label)")
+    assert "Also known as: Clearview, Clearview AI Inc." in page.inner_text("#panel")
+    assert search(page, "facebook") == "Found: Meta Platforms (also known as Facebook)"
+    assert search(page, "Regulator fines") == "Found: Regulator fines Clearview again"
+    assert errors == []
+    page.close()
+
+
+def test_overview_search_unfolds_or_opens_the_whole_graph_and_keeps_text_as_text(browser, tmp_path):
+    g = entity_graph()
+    (tmp_path / "names.html").write_bytes(render_page(g, start="overview"))
+    page, errors, _ = open_page(browser, tmp_path / "names.html")
+    assert page.evaluate("kg.mode()") == "overview" and page.evaluate("kg.view.length") == 5
+    assert search(page, "Regulator fines") == "Found: Regulator fines Clearview again"  # folded into its story
+    assert page.evaluate("kg.mode()") == "overview" and page.evaluate("kg.view.length") == 7
+    assert search(page, "Photo of a camera") == "Found: Photo of a camera"  # in no overview
+    assert page.evaluate("kg.mode()") == "full" and page.evaluate("kg.view.length") == g.number_of_nodes()
+    page.click("#mode")
+    story = page.evaluate("Object.values(kg.byId).find(n => n.type === 'story').id")
+    click_node(page, story)
+    page.mouse.move(5, 5)
+    assert g.nodes["s"]["label"] in page.inner_text("#panel") and "First published: 2022-05-01 09:00" in page.inner_text("#panel")
+    search(page, "Meta")
+    assert "Also known as: Facebook, <img src=x" in page.inner_text("#panel")
+    assert page.evaluate("window.pwned") is None
     assert errors == []
     page.close()

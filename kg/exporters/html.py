@@ -8,6 +8,12 @@ inlined, the layout is computed here with networkx and physics is off, and
 every document text travels as JSON inside a ``<script type="application/json">``
 block and is put on the page with ``textContent`` only.
 
+A page of more than :data:`OVERVIEW_FROM` nodes opens on an overview
+(:func:`kg.views.overview`): the largest stories, the outlets, and the
+entities and topics most written about, each article folded into its story
+(or, outside the stories shown, its outlet) until it is clicked, laid out so
+every label kept can be read; the whole graph is one click away.
+
 >>> escape_json({"label": "</script><b>"})
 '{"label": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
 """
@@ -17,19 +23,24 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from ..views import ENTITY_TYPES, overview
 from . import Export, Files
+from .layout import cached_layout, label_hubs, node_box, place_overview, wrap
+from .layout import layout as layout  # kg.exporters.html.layout, as before
 
 NAME = "html"
 FILENAME = "graph.html"
 
 #: Node type → colour, vis-network shape and legend label.
 STYLES = {
+    "story": {"color": "#1d6996", "shape": "box", "label": "Story"},
     "article": {"color": "#4e79a7", "shape": "dot", "label": "Article"},
     "outlet": {"color": "#f28e2b", "shape": "square", "label": "Outlet"},
     "topic": {"color": "#59a14f", "shape": "triangle", "label": "Topic"},
@@ -44,8 +55,11 @@ STYLES = {
 }
 #: Edge relation → colour, dashes and legend label.
 RELATIONS = {
+    "story": {"color": "#1d6996", "dashes": False, "label": "in story", "inverse": "articles in this story"},
+    "duplicate": {"color": "#7f7f7f", "dashes": True, "label": "duplicate of", "inverse": "duplicates"},
+    "together": {"color": "#9a9a9a", "dashes": True, "label": "in the same articles (overview)"},
     "related": {"color": "#d62728", "dashes": False, "label": "related coverage"},
-    "publisher": {"color": "#f28e2b", "dashes": False, "label": "published by"},
+    "publisher": {"color": "#f28e2b", "dashes": False, "label": "published by", "inverse": "articles published"},
     "about": {"color": "#59a14f", "dashes": True, "label": "about (topic)"},
     "mentions": {"color": "#e15759", "dashes": True, "label": "mentions"},
     "author": {"color": "#b07aa1", "dashes": False, "label": "author"},
@@ -58,10 +72,15 @@ RELATIONS = {
     "sdg": {"color": "#9c755f", "dashes": True, "label": "SDG assessment"},
     "goal": {"color": "#2f4b7c", "dashes": False, "label": "goal"},
 }
-#: Up to this many nodes, repulsion is computed between all pairs.
-EXACT_REPULSION = 500
-#: How many of the most connected nodes show their label without hovering.
-HUB_LABELS = 60
+#: Above this many nodes the page opens on the overview (a smaller graph reads whole).
+OVERVIEW_FROM = 150
+#: Characters per line and lines of a story's headline in the overview; of other labels.
+STORY_WRAP = (24, 2)
+NAME_WRAP = (24, 1)
+#: Distance between unfolded articles on a ring around their home, and between rings.
+RING_STEP = 16.0
+#: How many other names of a node the page keeps (for search and the details).
+MAX_ALT_NAMES = 20
 
 
 def escape_json(value: Any) -> str:
@@ -72,98 +91,30 @@ def escape_json(value: Any) -> str:
     return text
 
 
-def layout(graph: nx.Graph, seed: int = 7) -> dict[Any, tuple[float, float]]:
-    """Positions in pixels, computed once here so the browser only draws.
-
-    A Fruchterman-Reingold force layout in numpy: attraction along every
-    edge; repulsion between all pairs up to :data:`EXACT_REPULSION` nodes,
-    beyond that against a fresh random sample of nodes each round (the
-    expected force is the same, the cost O(n·s) instead of O(n²)). Seeded,
-    so the same graph gets the same picture.
-    """
-    import numpy as np
-
-    nodes = list(graph.nodes)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = {(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v}
-    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    rng = np.random.default_rng(seed)
-    k = 1.0
-    pos = rng.uniform(-1.0, 1.0, (n, 2)) * math.sqrt(n) * k
-    iterations = 80 if n <= EXACT_REPULSION else 50
-    temperature = math.sqrt(n) * k * 0.5
-    sample = min(n, 128)
-    for step in range(iterations):
-        disp = np.zeros((n, 2))
-        if n <= EXACT_REPULSION:
-            for start in range(0, n, 512):
-                block = pos[start : start + 512]
-                delta = block[:, None, :] - pos[None, :, :]
-                dist2 = np.maximum((delta**2).sum(-1), 1e-4)
-                disp[start : start + 512] = (delta * (k * k / dist2)[..., None]).sum(1)
-        else:
-            others = rng.integers(0, n, (n, sample))
-            delta = pos[:, None, :] - pos[others]
-            dist2 = np.maximum((delta**2).sum(-1), 1e-4)
-            disp = (delta * (k * k / dist2)[..., None]).sum(1) * (n / sample)
-        if len(edges):
-            delta = pos[edges[:, 0]] - pos[edges[:, 1]]
-            dist = np.sqrt(np.maximum((delta**2).sum(-1), 1e-8))
-            force = delta * (dist / k)[:, None]
-            np.add.at(disp, edges[:, 0], -force)
-            np.add.at(disp, edges[:, 1], force)
-        disp -= pos * 0.15  # gravity keeps components together
-        length = np.sqrt(np.maximum((disp**2).sum(-1), 1e-12))
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-        temperature *= 0.95
-    pos -= pos.mean(0)
-    span = float(np.abs(pos).max()) or 1.0
-    scale = (110.0 * math.sqrt(n) + 300) / span
-    return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in zip(nodes, pos)}
-
-
-def label_hubs(graph: nx.MultiDiGraph, pos: dict[Any, tuple[float, float]], degree: dict[Any, int]) -> set[Any]:
-    """The most connected nodes whose labels fit without overlapping, at the zoom that
-    shows the whole graph (labels keep ~13 px on screen; the page shows them at that size)."""
-    if not pos:
-        return set()
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.4, 1.0)
-    font = 13.0 * span / 1000.0  # the page is about 1000 px wide
-    boxes: list[tuple[float, float, float, float]] = []
-    chosen: set[Any] = set()
-    candidates = sorted((n for n in graph.nodes if graph.nodes[n]["type"] not in ("image", "question")),
-                        key=lambda n: (-degree[n], n))[: HUB_LABELS * 3]
-    for node in candidates:
-        if len(chosen) >= HUB_LABELS or degree[node] < 2:
-            break
-        label = str(graph.nodes[node].get("label", ""))[:42]
-        width, height = len(label) * font * 0.55, font * 1.3
-        x, y = pos[node]
-        box = (x - width / 2, y + font * 0.6, x + width / 2, y + font * 0.6 + height)
-        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-            continue
-        boxes.append(box)
-        chosen.add(node)
-    return chosen
-
-
 def _iso(value: Any) -> str:
     """A date as ISO text (graph attributes hold datetimes; GraphML files hold text)."""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _day(value: Any) -> str:
+    return _iso(value)[:16].replace("T", " ")
+
+
 def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
     facts = []
-    if data["type"] == "article":
+    if data["type"] == "story":
+        for key, name in (("article_count", "Articles"), ("outlet_count", "Outlets")):
+            if data.get(key) is not None:
+                facts.append([name, str(data[key])])
+        if data.get("published"):
+            facts.append(["First published", _day(data["published"])])
+        if data.get("last_published"):
+            facts.append(["Last published", _day(data["last_published"])])
+    elif data["type"] == "article":
         if outlet:
             facts.append(["Outlet", outlet])
         if data.get("published"):
-            facts.append(["Published", _iso(data["published"])[:16].replace("T", " ")])
+            facts.append(["Published", _day(data["published"])])
         if data.get("by_reference"):
             facts.append(["Known", "only by reference (no file read)"])
     elif data.get("domain"):
@@ -175,72 +126,65 @@ def _facts(data: dict[str, Any], outlet: str | None) -> list[list[str]]:
     return facts
 
 
-def cached_layout(graph: nx.Graph, folder: Path | None) -> dict[Any, tuple[float, float]]:
-    """:func:`layout`, remembered in *folder* for the last graph shape it was asked for:
-    a rebuild that changes labels or dates but no node or edge reuses the positions.
-    Kept as plain data with a checksum; a damaged one is only slower."""
-    import hashlib
+def alt_names(data: dict[str, Any]) -> list[str]:
+    """A node's other names (``alt_names``: a list, or one name), without its label.
 
-    from ..codec import pack, unpack
-    from ..errors import CacheDamaged
-    from ..io import read_checked, write_checked
-
-    if folder is None:
-        return layout(graph)
-    digest = hashlib.sha256(repr((list(graph.nodes), sorted((u, v) for u, v in graph.edges()))).encode("utf-8"))
-    key = digest.hexdigest()
-    path = folder / "layout.bin"
-    if path.is_file():
-        try:
-            saved_key, saved = unpack(read_checked(path), lists=True)
-            if saved_key == key:
-                return {node: (x, y) for node, (x, y) in saved.items()}
-        except (CacheDamaged, TypeError, ValueError):
-            pass
-    pos = layout(graph)
-    write_checked(path, pack([key, {node: [float(x), float(y)] for node, (x, y) in pos.items()}]))
-    return pos
+    >>> alt_names({"label": "Clearview AI", "alt_names": ["Clearview", "Clearview AI", ""]})
+    ['Clearview']
+    """
+    names = data.get("alt_names") or []
+    names = [names] if isinstance(names, str) else list(names)
+    label = str(data.get("label", ""))
+    return [str(n)[:200] for n in dict.fromkeys(names) if n and str(n) != label][:MAX_ALT_NAMES]
 
 
-def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "", cache: Path | None = None) -> dict[str, Any]:
-    """The JSON the page draws: nodes with positions, edges, legend counts."""
+def _node(graph: nx.MultiDiGraph, node: str, ids: dict[str, int], pos: tuple[float, float], degree: int,
+          hub: bool) -> dict[str, Any]:
+    """One node as the page draws and describes it."""
+    data = graph.nodes[node]
+    outlet = next((graph.nodes[v]["label"] for _, v, r in graph.out_edges(node, data="relation") if r == "publisher"),
+                  None)
+    entry: dict[str, Any] = {
+        "id": ids[node],
+        "iri": node,
+        "label": str(data.get("label", node))[:200],
+        "type": data["type"],
+        "x": pos[0],
+        "y": pos[1],
+        "size": round(8 + 4 * math.log2(1 + degree), 1),
+        "hub": hub,
+        "facts": _facts(data, outlet),
+        "mentions": sum(1 for u in graph.predecessors(node) if graph.nodes[u]["type"] == "article"),
+    }
+    if data["type"] == "article" and data.get("url"):
+        entry["url"] = data["url"]
+    if data["type"] in ("article", "story") and data.get("published"):
+        entry["date"] = _iso(data["published"])
+    if data["type"] == "story" and data.get("last_published"):
+        entry["until"] = _iso(data["last_published"])
+    names = alt_names(data)
+    if names:
+        entry["alt"] = names
+    return entry
+
+
+def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "", cache: Path | None = None,
+              start: str = "auto") -> dict[str, Any]:
+    """The JSON the page draws: nodes with positions, edges, legend counts, and the overview.
+    *start* is ``"overview"``, ``"full"`` or ``"auto"`` (the overview above
+    :data:`OVERVIEW_FROM` nodes)."""
     ids = {node: i for i, node in enumerate(sorted(graph.nodes))}
     pos = cached_layout(graph, cache)
     degree = dict(graph.degree())
     hubs = label_hubs(graph, pos, degree)
-    nodes = []
-    counts: dict[str, int] = {}
-    for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        counts[data["type"]] = counts.get(data["type"], 0) + 1
-        outlet = next(
-            (graph.nodes[v]["label"] for _, v, r in graph.out_edges(node, data="relation") if r == "publisher"), None
-        )
-        x, y = pos[node]
-        entry = {
-            "id": ids[node],
-            "iri": node,
-            "label": str(data.get("label", node))[:200],
-            "type": data["type"],
-            "x": x,
-            "y": y,
-            "size": round(8 + 4 * math.log2(1 + degree[node]), 1),
-            "hub": node in hubs,
-            "facts": _facts(data, outlet),
-            "mentions": sum(1 for u in graph.predecessors(node) if graph.nodes[u]["type"] == "article"),
-        }
-        if data["type"] == "article" and data.get("url"):
-            entry["url"] = data["url"]
-        if data["type"] == "article" and data.get("published"):
-            entry["date"] = _iso(data["published"])
-        nodes.append(entry)
+    nodes = [_node(graph, node, ids, pos[node], degree[node], node in hubs) for node in sorted(graph.nodes)]
+    counts = Counter(n["type"] for n in nodes)
     edges = [
         {"from": ids[u], "to": ids[v], "rel": r}
         for u, v, r in sorted(graph.edges(data="relation"), key=lambda e: (ids[e[0]], ids[e[1]], e[2]))
     ]
-    edge_counts: dict[str, int] = {}
-    for e in edges:
-        edge_counts[e["rel"]] = edge_counts.get(e["rel"], 0) + 1
+    edge_counts = Counter(e["rel"] for e in edges)
+    opens = start == "overview" or (start == "auto" and graph.number_of_nodes() > OVERVIEW_FROM)
     return {
         "title": title,
         "notice": notice,
@@ -248,9 +192,76 @@ def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "", cache: Path 
         "edges": edges,
         "styles": STYLES,
         "relations": RELATIONS,
-        "counts": dict(sorted(counts.items(), key=lambda kv: list(STYLES).index(kv[0]) if kv[0] in STYLES else 99)),
-        "edgeCounts": edge_counts,
+        "counts": dict(counts),
+        "order": sorted(counts, key=lambda t: (list(STYLES).index(t) if t in STYLES else len(STYLES), t)),
+        "edgeCounts": dict(edge_counts),
+        "overview": overview_data(graph, ids) | {"open": opens},
     }
+
+
+def _overview_label(data: dict[str, Any]) -> list[str]:
+    width, lines = STORY_WRAP if data["type"] == "story" else NAME_WRAP
+    return wrap(str(data.get("label", "")), width, lines)
+
+
+def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]:
+    """The overview as the page draws it: its nodes placed so their labels do not touch,
+    the folded articles on a ring around their home, and edges weighted by the links
+    they stand for."""
+    view = overview(graph)
+    sizes = {n: round(min(8 + 3 * math.log2(1 + view.weight[n]), 26), 1) for n in view.nodes}
+    lines, short, labelled, bare = {}, {}, {}, {}
+    for n in view.nodes:
+        data = graph.nodes[n]
+        shape = STYLES.get(data["type"], {}).get("shape", "dot")
+        lines[n] = _overview_label(data)
+        short[n] = str(view.weight[n]) if shape == "box" else ""  # a box without its label shows its size
+        labelled[n] = node_box(shape, sizes[n], lines[n])
+        bare[n] = node_box(shape, sizes[n], [short[n]] if short[n] else [])
+    kinds = ("story", "outlet", "entity", "topic")
+    priority = sorted(view.nodes, key=lambda n: (-view.weight[n], kinds.index(_kind(graph, n)), n))
+    pos, keep = place_overview(priority, [(u, v) for u, v, _r in view.edges], labelled, bare)
+    shown = [
+        {"id": ids[n], "x": pos[n][0], "y": pos[n][1], "size": sizes[n], "weight": view.weight[n],
+         "label": "\n".join(lines[n]) if n in keep else short[n], "short": short[n]}
+        for n in view.nodes
+    ]
+    return {
+        "nodes": shown,
+        "folded": _rings(view.home, pos, labelled, ids),
+        "edges": [{"from": ids[u], "to": ids[v], "rel": r, "n": k} for (u, v, r), k in view.edges.items()],
+        "kinds": dict(Counter(_kind(graph, n) for n in view.nodes)),
+        "hidden": sum(1 for n, t in graph.nodes(data="type") if t == "article" and n not in view.home),
+    }
+
+
+def _kind(graph: nx.MultiDiGraph, node: str) -> str:
+    t = graph.nodes[node]["type"]
+    return "entity" if t in ENTITY_TYPES else t
+
+
+def _rings(home: dict[str, str], pos: dict[str, tuple[float, float]], boxes: dict[str, Any],
+           ids: dict[str, int]) -> list[dict[str, Any]]:
+    """Each folded article's place when unfolded: on rings close around its home (articles
+    :data:`RING_STEP` apart on a ring, rings as far apart), starting at the top."""
+    members: dict[str, list[str]] = {}
+    for article, where in sorted(home.items()):
+        members.setdefault(where, []).append(article)
+    out = []
+    for where, articles in members.items():
+        left, top, right, bottom = boxes[where]
+        radius = math.hypot(max(-left, right), max(-top, bottom)) + RING_STEP
+        cx, cy = pos[where]
+        rest = articles
+        while rest:
+            room = max(int(2 * math.pi * radius / RING_STEP), 1)
+            ring, rest = rest[:room], rest[room:]
+            for i, article in enumerate(ring):
+                angle = 2 * math.pi * i / len(ring) - math.pi / 2
+                out.append({"id": ids[article], "home": ids[where], "x": round(cx + radius * math.cos(angle), 1),
+                            "y": round(cy + radius * math.sin(angle), 1)})
+            radius += RING_STEP
+    return out
 
 
 def _asset(name: str) -> str:
@@ -260,13 +271,14 @@ def _asset(name: str) -> str:
 
 
 def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: str = "",
-                cache: Path | None = None) -> bytes:
-    """The page for *graph* (already sliced to a size a browser can draw)."""
+                cache: Path | None = None, start: str = "auto") -> bytes:
+    """The page for *graph* (already sliced to a size a browser can draw); *start* as in
+    :func:`page_data`."""
     template = resources.files("kg.exporters").joinpath("template.html").read_text(encoding="utf-8")
     parts = {
         "VIS_CSS": _asset("vis-network.css"),
         "TITLE": "kg news graph",
-        "DATA": escape_json(page_data(graph, title, notice, cache)),
+        "DATA": escape_json(page_data(graph, title, notice, cache, start)),
         "VIS_JS": _asset("vis-network.min.js").replace("</script", "<\\/script"),
     }
     # One pass over the template: inserted text is never scanned for markers.
@@ -283,3 +295,20 @@ def files(export: Export) -> Files:
     if note:
         note += " Use 'kg view --focus NAME' or --max-nodes for other slices."
     yield FILENAME, [render_page(graph, title=export.title, notice=note, cache=export.cache)]
+
+
+def inline_frame(page: bytes, height: int = 760) -> str:
+    """*page* as an ``<iframe>`` for a notebook's output (Jupyter shows ``_repr_html_``):
+    the page travels HTML-escaped in ``srcdoc`` and runs sandboxed in an origin of its own,
+    so its script reaches neither the notebook nor any server; links open in a new tab.
+
+    >>> inline_frame(b'<p title="a&b">x</p>', 300)[:60]
+    '<iframe title="kg graph" sandbox="allow-scripts allow-popups'
+    >>> 'srcdoc="&lt;p title=&quot;a&amp;amp;b&quot;&gt;x&lt;/p&gt;"' in inline_frame(b'<p title="a&amp;b">x</p>')
+    True
+    """
+    import html
+
+    return (f'<iframe title="kg graph" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+            f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd" '
+            f'srcdoc="{html.escape(page.decode("utf-8"), quote=True)}"></iframe>')
