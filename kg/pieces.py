@@ -45,7 +45,8 @@ from .io import nested_json, read_checked, write_checked
 from .rdf import jsonld_piece, node_lines, turtle_piece
 
 #: Attributes the page, GraphML and GEXF show; the rest stay in RDF.
-VIEW_ATTRS = ("type", "label", "url", "published", "by_reference", "domain", "iso", "score", "scale", "alt_names")
+VIEW_ATTRS = ("type", "label", "url", "published", "by_reference", "domain", "iso", "score", "scale", "alt_names",
+              "last_published", "article_count", "outlet_count")
 #: Pieces a reduce can write, by export name.
 PIECES = {"ntriples": "nt", "turtle": "ttl", "jsonld": "jsonld"}
 #: How each RDF piece is rendered from the shard's N-Triples.

@@ -36,6 +36,9 @@ NODE_ATTRS: tuple[tuple[str, str], ...] = (
     ("score", "long"),
     ("scale", "long"),
     ("alt_names", "string"),  # other names of an entity, joined by " | "
+    ("last_published", "string"),  # a story's last article's date
+    ("article_count", "long"),  # a story's articles
+    ("outlet_count", "long"),  # the outlets that covered a story
 )
 #: Edge attributes with their types.
 EDGE_ATTRS: tuple[tuple[str, str], ...] = (("relation", "string"),)
