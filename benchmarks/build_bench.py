@@ -7,7 +7,12 @@ as child processes in one run, so their wall time, items/s, triples/s, peak
 memory (RSS) and output sizes compare directly.
 
     python benchmarks/generate.py --items 10000 --out /tmp/synth-10k
-    python benchmarks/build_bench.py /tmp/synth-10k
+    python benchmarks/build_bench.py /tmp/synth-10k                       # the whole table
+    python benchmarks/build_bench.py /tmp/synth-10k --before ../kg-old     # and an older checkout's rows
+
+The table: the obvious pipeline; ``kg build --ner none --exports turtle,html``;
+``kg build --ner none`` (every default export); ``kg build`` with every default
+(entities from text by the default extractor). ``--config`` picks rows.
 """
 
 from __future__ import annotations
@@ -118,39 +123,72 @@ def edit_one(corpus: Path) -> Path:
     return path
 
 
+#: The rows of the table: name → kg build arguments.
+CONFIGS = {
+    "turtle+html": "--ner none --exports turtle,html",
+    "no-ner": "--ner none",
+    "defaults": "",
+}
+
+
+def kg_row(code: Path | None, corpus: Path, args: str, out_dir: Path) -> tuple[float, float, float, int, int]:
+    """Run one kg build (of the checkout *code*, else this one) and measure it."""
+    env_code = [] if code is None else ["env", f"PYTHONPATH={code}"]
+    cwd = str(code) if code is not None else None
+    cmd = [*env_code, sys.executable, "-m", "kg", "build", str(corpus.resolve()), "-q", *args.split(),
+           "--out", str(out_dir.resolve())]
+    here = os.getcwd()
+    if cwd:
+        os.chdir(cwd)  # "python -m kg" imports the kg of the working folder first
+    try:
+        wall, rss, total, _ = run(cmd)
+    finally:
+        os.chdir(here)
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str((out_dir / "store").resolve()))
+    triples = len(store)
+    del store
+    return wall, rss, total, triples, (out_dir / "graph.ttl").stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--kg-args", default="--exports turtle,html --ner none --max-nodes 5000")
+    parser.add_argument("--config", action="append", choices=sorted(CONFIGS), help="rows to run (default: all)")
+    parser.add_argument("--before", type=Path, help="also run the same rows with this older kg checkout")
+    parser.add_argument("--kg-args", default=None, help="run one kg row with these arguments instead")
     parser.add_argument("--keep", type=Path, help="keep kg's output folder here (e.g. for sparql_bench.py)")
     parser.add_argument("--skip-obvious", action="store_true", help="only run kg (e.g. at 1,000,000 items)")
     parser.add_argument("--rebuild", action="store_true",
                         help="then edit one file, rebuild, and compare with a clean build of the edited corpus")
     args = parser.parse_args()
     items = sum(1 for _ in args.corpus.rglob("*.md"))
+    configs = {"custom": args.kg_args} if args.kg_args is not None else {
+        name: CONFIGS[name] for name in (args.config or CONFIGS)}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_obvious:
             ttl = Path(tmp) / "obvious.ttl"
             wall, rss, total, out = run([sys.executable, "-c", OBVIOUS, str(args.corpus), str(ttl)])
             rows.append(("obvious rdflib pipeline", wall, rss, total, int(out.strip()), ttl.stat().st_size))
-        out_dir = args.keep or Path(tmp) / "kg"
-        kg = [sys.executable, "-m", "kg", "build", str(args.corpus), "-q", *args.kg_args.split()]
-        wall, rss, total, _ = run([*kg, "--out", str(out_dir)])
-        import pyoxigraph
-
-        store = pyoxigraph.Store.read_only(str((out_dir / "store").resolve()))
-        triples = len(store)
-        del store
-        rows.append(("kg build", wall, rss, total, triples, (out_dir / "graph.ttl").stat().st_size))
+        for label, code in (("before", args.before), ("kg", None)):
+            if label == "before" and code is None:
+                continue
+            for name, kg_args in configs.items():
+                out_dir = args.keep if args.keep and code is None else Path(tmp) / f"{label}-{name}"
+                rows.append((f"{label} {name}", *kg_row(code, args.corpus, kg_args, out_dir)))
         print(f"{items:,} feed items")
         print(f"{'pipeline':<26} {'wall s':>8} {'items/s':>9} {'triples':>10} {'triples/s':>10} "
               f"{'largest MB':>11} {'all procs MB':>13} {'ttl MB':>7}")
         for name, wall, rss, total, triples, size in rows:
             print(f"{name:<26} {wall:>8.1f} {items / wall:>9,.0f} {triples:>10,} {triples / wall:>10,.0f} "
                   f"{rss:>11,.0f} {total:>13,.0f} {size / 1e6:>7.1f}")
-        if len(rows) == 2:
-            print(f"kg build / obvious: {rows[0][1] / rows[1][1]:.2f}x the speed")
+        if not args.skip_obvious:
+            for name, wall, *_rest in rows[1:]:
+                print(f"{name} / obvious: {rows[0][1] / wall:.2f}x the speed")
+        kg = [sys.executable, "-m", "kg", "build", str(args.corpus), "-q", *next(iter(configs.values())).split()]
+        out_dir = args.keep or Path(tmp) / f"kg-{next(iter(configs))}"
         if args.rebuild:
             edited = edit_one(args.corpus)
             again, rss, total, _ = run([*kg, "--out", str(out_dir)])
