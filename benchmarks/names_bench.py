@@ -23,7 +23,7 @@ from pathlib import Path
 import kg
 from kg.extract import get_extractor
 from kg.extract.run import known_names
-from kg.extract.score import LABELLED_CHARS, TYPES, held_out, load_gold, prf, score
+from kg.extract.score import LABELLED_CHARS, TYPES, held_out, load_gold, score, score_predictions
 from kg.facts.map import primary_key
 from kg.identity.names import name_key
 from kg.namespaces import article_iri
@@ -75,18 +75,6 @@ def graph_predictions(result, gold, articles) -> list[dict[str, set[str]]]:
     return found
 
 
-def scores(gold, predicted) -> dict[str, tuple[float, float, float]]:
-    counts = {t: [0, 0, 0] for t in TYPES}
-    for (_doc, labels), guess in zip(gold, predicted):
-        for t in TYPES:
-            counts[t][0] += len(guess[t] & labels[t])
-            counts[t][1] += len(guess[t] - labels[t])
-            counts[t][2] += len(labels[t] - guess[t])
-    out = {t: prf(*c) for t, c in counts.items()}
-    out["all"] = prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
-    return out
-
-
 def identity(result) -> None:
     labels = json.loads((ROOT / "tests" / "ner" / "entities.json").read_text(encoding="utf-8"))
     graph = result.graph
@@ -136,7 +124,7 @@ def main() -> None:
     for part, keep in (("tuned", lambda f: not held_out(f)), ("held-out", held_out), ("all", lambda f: True)):
         chosen = [i for i, e in enumerate(entries) if keep(e["file"])]
         alone = score(extractor, [gold[i] for i in chosen])
-        after = scores([gold[i] for i in chosen], [predicted[i] for i in chosen])
+        after = score_predictions([gold[i] for i in chosen], [predicted[i] for i in chosen])
         for kind in (*TYPES, "all"):
             p, r, f = after[kind]
             print(f"{part:<9} {kind:<13} {alone[kind][2]:>12.3f} {p:>8.3f} {r:>8.3f} {f:>9.3f}")

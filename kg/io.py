@@ -164,3 +164,21 @@ def nested_json(value: object, level: int) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=1)
     pad = " " * level
     return "\n".join(pad + line for line in text.split("\n")) if level else text
+
+
+def batched(parts: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """*parts* joined into pieces of about *size* bytes (a part is never split).
+
+    >>> list(batched([b"ab", b"cd", b"e"], size=3))
+    [b'abcd', b'e']
+    """
+    buffer: list[bytes] = []
+    held = 0
+    for part in parts:
+        buffer.append(part)
+        held += len(part)
+        if held >= size:
+            yield b"".join(buffer)
+            buffer, held = [], 0
+    if buffer:
+        yield b"".join(buffer)

@@ -18,6 +18,8 @@ import shutil
 from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from .io import batched
 from typing import Any
 
 STORE_LINK = "store"
@@ -35,20 +37,6 @@ def memory_store(ntriples: bytes) -> Any:
 #: N-Triples bytes given to Oxigraph's bulk loader at a time: its memory grows with the
 #: size of one load (about 1.7 GB for 650 MB at once), so large graphs load in batches.
 LOAD_BATCH = 48 << 20
-
-
-def _batches(pieces: Iterator[bytes], size: int = LOAD_BATCH) -> Iterator[bytes]:
-    """Pieces joined into batches of about *size* bytes (pieces are whole lines)."""
-    batch: list[bytes] = []
-    held = 0
-    for piece in pieces:
-        batch.append(piece)
-        held += len(piece)
-        if held >= size:
-            yield b"".join(batch)
-            batch, held = [], 0
-    if batch:
-        yield b"".join(batch)
 
 
 def write_store(out_dir: Path, ntriples: bytes | Iterator[bytes], name: str | None = None) -> Path:
@@ -73,7 +61,7 @@ def load_store(partial: Path, pieces: Iterator[bytes]) -> Path:
 
     _fresh(partial)
     store = ox.Store(str(partial))
-    for batch in _batches(pieces):
+    for batch in batched(pieces, LOAD_BATCH):
         store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store

@@ -112,21 +112,14 @@ def numbered_edges(views: Iterable[Any]) -> Iterator[tuple[str, str, str, str]]:
 
 
 def batched(parts: Iterable[str], size: int = CHUNK) -> Iterator[bytes]:
-    """*parts* joined and encoded as UTF-8, about *size* characters at a time.
+    """*parts* encoded as UTF-8 and joined into chunks of about *size* bytes (:func:`kg.io.batched`).
 
     >>> list(batched(["ab", "cd", "e"], size=3))
     [b'abcd', b'e']
     """
-    buffer: list[str] = []
-    held = 0
-    for part in parts:
-        buffer.append(part)
-        held += len(part)
-        if held >= size:
-            yield "".join(buffer).encode("utf-8")
-            buffer, held = [], 0
-    if buffer:
-        yield "".join(buffer).encode("utf-8")
+    from ..io import batched as join
+
+    return join((part.encode("utf-8") for part in parts), size)
 
 
 def reiterable(views: Iterable[Any]) -> Iterable[Any]:

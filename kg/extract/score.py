@@ -77,7 +77,12 @@ def predict(extractor: Extractor, docs: list[Document]) -> list[dict[str, set[st
 
 def score(extractor: Extractor, gold: list[tuple[Document, dict[str, set[str]]]]) -> dict[str, tuple[float, float, float]]:
     """Per type and overall: (precision, recall, F1)."""
-    predicted = predict(extractor, [doc for doc, _ in gold])
+    return score_predictions(gold, predict(extractor, [doc for doc, _ in gold]))
+
+
+def score_predictions(gold: list[tuple[Document, dict[str, set[str]]]],
+                      predicted: list[dict[str, set[str]]]) -> dict[str, tuple[float, float, float]]:
+    """Per type and overall: (precision, recall, F1) of name sets per document."""
     counts = {t: [0, 0, 0] for t in TYPES}
     for (_doc, labels), guess in zip(gold, predicted):
         for t in TYPES:
