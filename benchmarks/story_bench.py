@@ -1,0 +1,282 @@
+"""Story detection (kg.stories) against hand labels, and its speed.
+
+Quality: builds ``../shared/corpus`` and ``../shared/seeds`` with kg, turns every
+article node into :class:`kg.stories.ArticleFacts`, sketches and clusters them,
+and scores the stories against ``tests/stories/gold.json`` (408 articles
+labelled by someone who never ran kg): pairwise precision, recall and F1 over
+the labelled articles, separately for the *tune* half of the gold stories (those
+that began before :data:`CUT`: the thresholds were chosen on them) and the
+*held-out* half (the later ones), plus the hard negatives (pairs labelled as different events)
+that were wrongly joined.
+
+Speed: sketches and clusters N synthetic articles modelled on the feed (events
+reported by several outlets within days, amid unrelated articles on the same
+topics), single process.
+
+    python benchmarks/story_bench.py                   # quality, ner=none
+    python benchmarks/story_bench.py --ner spacy       # entities from text too
+    python benchmarks/story_bench.py --speed 100000    # speed only
+
+The functions here are also used by tests/test_stories.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLD = ROOT / "tests" / "stories" / "gold.json"
+
+sys.path.insert(0, str(ROOT))
+
+from kg.stories import ArticleFacts, Stories, cluster, sketch  # noqa: E402
+
+ENTITY_TYPES = {"organization", "person", "place"}
+
+
+def article_facts(graph: Any) -> list[ArticleFacts]:
+    """Every article node of a kg graph as :class:`ArticleFacts` (what the build will pass)."""
+    facts = []
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != "article":
+            continue
+        out: dict[str, list[str]] = defaultdict(list)
+        for _a, target, edge in graph.out_edges(node, data=True):
+            kind = graph.nodes[target].get("type")
+            relation = edge.get("relation")
+            if relation == "mentions" and kind in ENTITY_TYPES:
+                out["entities"].append(target)
+            elif relation == "about" and kind == "topic":
+                out["topics"].append(graph.nodes[target].get("label") or target)
+            elif relation == "related" and kind == "article":
+                out["related"].append(target)
+            elif relation == "publisher":
+                out["outlet"].append(target)
+        body = data.get("body")
+        facts.append(ArticleFacts(
+            iri=node,
+            headline=data.get("headline"),
+            excerpt=data.get("excerpt"),
+            body="\n\n".join(body) if isinstance(body, list) else body,
+            published=data.get("published"),
+            outlet=min(out["outlet"]) if out["outlet"] else None,
+            entities=tuple(sorted(out["entities"])),
+            topics=tuple(sorted(out["topics"])),
+            related=tuple(sorted(out["related"])),
+            by_reference=bool(data.get("by_reference")),
+        ))
+    return facts
+
+
+def load_gold() -> dict[str, Any]:
+    return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+def gold_nodes(graph: Any, gold: dict[str, Any]) -> dict[str, str]:
+    """Gold article id → article node IRI (every gold id must be found)."""
+    by_url: dict[str, set[str]] = defaultdict(set)
+    by_file: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != "article":
+            continue
+        for _role, url in data.get("urls") or ():
+            by_url[url].add(node)
+        if data.get("url"):
+            by_url[data["url"]].add(node)
+        for source in data.get("sources") or ():
+            path, _, line = source.rpartition(":")
+            by_file[path.removeprefix("corpus/")].append((int(line), node))
+    found = {}
+    for item in gold["articles"]:
+        gid = item["id"]
+        if gid.startswith("related:"):
+            nodes = sorted(by_url.get(gid.removeprefix("related:"), ()))
+        else:
+            path, _, nth = gid.partition("#")
+            nodes = [n for _line, n in sorted(set(by_file.get(path, ())))]
+            nodes = nodes[int(nth) - 1:int(nth)] if nth else nodes[:1]
+        if len(nodes) != 1:
+            raise LookupError(f"gold article {gid} matches {len(nodes)} article nodes")
+        found[gid] = nodes[0]
+    return found
+
+
+#: Gold stories that began before this day are the *tune* half, the rest (and undated
+#: ones) *held-out*: a split by time keeps every pair of one half inside it, so
+#: precision counts wrong joins with any story of the same half.
+CUT = "2022-06-01"
+
+
+def halves(gold: dict[str, Any]) -> dict[str, str]:
+    """Gold story → ``tune`` or ``held-out`` (by its first dated article, see :data:`CUT`)."""
+    first: dict[str, str] = {}
+    for item in gold["articles"]:
+        if item["date"]:
+            first[item["story"]] = min(first.get(item["story"], item["date"]), item["date"])
+    return {item["story"]: "tune" if first.get(item["story"], "9999") < CUT else "held-out"
+            for item in gold["articles"]}
+
+
+def pairwise(predicted: dict[str, str | None], truth: dict[str, str]) -> dict[str, float]:
+    """Pairwise precision, recall, F1 of *predicted* (gold id → story or None) against
+    *truth* (gold id → gold story), over the ids of *truth*."""
+    ids = sorted(truth)
+    tp = fp = fn = 0
+    for a, b in combinations(ids, 2):
+        same = truth[a] == truth[b]
+        guess = predicted.get(a) is not None and predicted.get(a) == predicted.get(b)
+        tp += same and guess
+        fp += guess and not same
+        fn += same and not guess
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "pairs": tp + fn}
+
+
+def story_of(stories: Stories) -> dict[str, str]:
+    """Article IRI → story id."""
+    return {iri: s.id for s in stories.stories for iri in s.members}
+
+
+def evaluate(graph: Any, stories: Stories, gold: dict[str, Any]) -> dict[str, Any]:
+    """Scores of *stories* on each half of the gold and on all of it, and the
+    hard negatives joined."""
+    nodes = gold_nodes(graph, gold)
+    where = story_of(stories)
+    predicted = {gid: where.get(node) for gid, node in nodes.items()}
+    # Two gold ids that are one node (a seed and its corpus copy) are one article.
+    for gid, node in nodes.items():
+        predicted[gid] = predicted[gid] or f"node:{node}"
+    truth = {item["id"]: item["story"] for item in gold["articles"]}
+    half = halves(gold)
+    scores = {name: pairwise(predicted, {g: s for g, s in truth.items() if name == "all" or half[s] == name})
+              for name in ("tune", "held-out", "all")}
+    joined = [dict(h, half=half[truth[h["a"]]]) for h in gold["hard_negatives"]
+              if predicted[h["a"]] == predicted[h["b"]]]
+    return {"scores": scores, "hard_negatives_joined": joined, "hard_negatives": len(gold["hard_negatives"])}
+
+
+def largest(graph: Any, stories: Stories, n: int = 8) -> list[tuple[int, str, list[str]]]:
+    """The *n* largest stories: size, first headline, outlets."""
+    out = []
+    for s in sorted(stories.stories, key=lambda s: (-len(s.members), s.id))[:n]:
+        outlets = []
+        for iri in s.members:
+            for _a, target, edge in graph.out_edges(iri, data=True):
+                if edge.get("relation") == "publisher":
+                    outlets.append(graph.nodes[target].get("label") or target)
+        first = graph.nodes[s.members[0]]
+        out.append((len(s.members), first.get("headline") or first.get("label") or "", sorted(set(outlets))))
+    return out
+
+
+def quality(ner: str) -> dict[str, Any]:
+    import kg
+
+    start = time.perf_counter()
+    result = kg.build([SHARED / "corpus", SHARED / "seeds"], ner=ner)
+    graph = result.graph
+    built = time.perf_counter() - start
+    facts = article_facts(graph)
+    start = time.perf_counter()
+    sketches = [sketch(f) for f in facts]
+    stories = cluster(sketches)
+    took = time.perf_counter() - start
+    report = evaluate(graph, stories, load_gold())
+    report.update(articles=len(facts), stories=len(stories.stories), duplicates=len(stories.duplicates),
+                  in_stories=sum(len(s.members) for s in stories.stories), seconds=took, build_seconds=built,
+                  largest=largest(graph, stories))
+    return report
+
+
+# --- speed on synthetic articles -------------------------------------------------------------
+
+_WORDS = ("model chip export rule court ruling face recognition privacy lawsuit settlement police data "
+          "study protein market report launch release regulator fine ban draft standard city council vote "
+          "startup funding round acquisition merger earnings quarter revenue shares investors outage breach "
+          "hack election campaign minister summit talks tariff trade deal climate energy battery factory "
+          "plant union strike airline flight vaccine trial hospital school students teachers judge appeal").split()
+
+
+def synthetic(n: int, seed: int = 7) -> list[ArticleFacts]:
+    """*n* feed-like articles: events told by 1–40 outlets within days, in 4 years."""
+    rng = random.Random(seed)
+    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    vocab = [f"{w}{k}" for w in _WORDS for k in range(400)]  # 30,000 distinct words, Zipf-ish use
+    facts: list[ArticleFacts] = []
+    event = 0
+    while len(facts) < n:
+        event += 1
+        size = min(n - len(facts), max(1, int(rng.paretovariate(1.2))) if rng.random() < 0.5 else 1)
+        when = start + timedelta(days=rng.randrange(4 * 365))
+        core = [vocab[int(rng.paretovariate(0.8)) % len(vocab)] for _ in range(8)]
+        for k in range(size):
+            words = core[:rng.randrange(4, 9)] + [vocab[rng.randrange(len(vocab))] for _ in range(6)]
+            rng.shuffle(words)
+            body = " ".join(words + [vocab[rng.randrange(len(vocab))] for _ in range(40)])
+            facts.append(ArticleFacts(
+                iri=f"https://example.org/a/{event}/{k}",
+                headline=" ".join(words[:9]).capitalize(),
+                excerpt=body[:300],
+                published=when + timedelta(hours=rng.randrange(96)),
+                outlet=f"https://example.org/outlet/{rng.randrange(2000)}",
+                related=tuple(f"https://example.org/a/{event}/{j}" for j in range(min(size, 3)) if j != k),
+            ))
+    return facts
+
+
+def speed(n: int) -> dict[str, float]:
+    facts = synthetic(n)
+    start = time.perf_counter()
+    sketches = [sketch(f) for f in facts]
+    sketched = time.perf_counter() - start
+    from kg.codec import pack
+
+    size = sum(len(pack(s)) for s in sketches) / len(sketches)
+    start = time.perf_counter()
+    stories = cluster(sketches)
+    clustered = time.perf_counter() - start
+    return {"articles": n, "sketch_seconds": sketched, "cluster_seconds": clustered,
+            "bytes_per_sketch": size, "stories": len(stories.stories)}
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ner", default="none", help="kg's extractor for entities (none, rules, spacy)")
+    parser.add_argument("--speed", type=int, default=0, help="also time N synthetic articles")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if (SHARED / "corpus").is_dir():
+        report = quality(args.ner)
+        print(f"{report['articles']} articles → {report['stories']} stories holding {report['in_stories']} "
+              f"articles, {report['duplicates']} near-duplicates; sketch+cluster {report['seconds']:.2f} s")
+        print("| gold half | pairs | precision | recall | F1 |\n| --- | ---: | ---: | ---: | ---: |")
+        for name, s in report["scores"].items():
+            print(f"| {name} | {s['pairs']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+        print(f"hard negatives joined: {len(report['hard_negatives_joined'])} of {report['hard_negatives']}")
+        for h in report["hard_negatives_joined"]:
+            print(f"    ({h['half']})", h["a"], "~", h["b"])
+        for size, headline, outlets in report["largest"]:
+            print(f"  {size:3d}  {headline[:70]}  [{len(outlets)} outlets: {', '.join(outlets[:6])} …]")
+    else:
+        print(f"{SHARED} is absent: quality not measured")
+    if args.speed:
+        s = speed(args.speed)
+        print(f"{s['articles']:,} synthetic articles: sketch {s['sketch_seconds']:.1f} s, cluster "
+              f"{s['cluster_seconds']:.1f} s, {s['bytes_per_sketch']:.0f} bytes per sketch (MessagePack), "
+              f"{s['stories']:,} stories")
+
+
+if __name__ == "__main__":
+    main()
