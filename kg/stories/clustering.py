@@ -27,20 +27,28 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import eq
 from typing import NamedTuple
 
-from .sketches import Sketch, iri_code
+from .sketches import PERMUTATIONS, Sketch, iri_code
 
 #: Days apart beyond which two articles are not compared for a story.
 WINDOW = 14
 #: Each article is compared with at most this many later ones per key.
-NEIGHBOURS = 24
-#: Stems per article that make blocking keys (every pair of them is a key).
+NEIGHBOURS = 12
+#: An article's rarest stems that are blocking keys, and its rarest headline
+#: stems whose every pair is one.
 KEY_STEMS = 8
+TITLE_KEYS = 5
 #: Weights and bars of :func:`same_story`, chosen on half of the hand-labelled stories.
 RULE = {"title": 0.6, "link": 0.5, "name": 0.03, "days": 3,
         "near_strong": 0.25, "near_weak": 0.08, "far_strong": 0.4, "far_weak": 0.3,
         "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5}
+#: Stems of a headline that, word for word the same in two articles, marks a copy.
+SAME_TITLE = 6
+#: Documents without the word assumed besides the corpus, so that in a folder of a
+#: few articles a word they share still counts (its weight is log((N + this) / df)).
+BACKGROUND = 10
 #: MinHash bands (rows per band = PERMUTATIONS / BANDS).
 BANDS = 8
 
@@ -67,8 +75,7 @@ class Stories(NamedTuple):
     duplicates: tuple[Duplicate, ...]
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What a candidate pair has in common."""
 
     title: float  # weighted overlap of headline stems, 0..1
@@ -78,64 +85,81 @@ class Evidence:
     linked: bool  # one lists the other as related
     copy: float  # share of MinHash values that agree, 0..1
     size: int  # triples in the shorter text
+    same_title: bool  # the same headline word for word, and a long one
 
 
 @dataclass
 class Index:
-    """Sketches in IRI order with the corpus-wide weights of their stems."""
+    """Sketches in IRI order, with what scoring needs of each precomputed: the
+    squared weight of every stem (from its document frequency), stem sets and
+    their norms, IRI codes, entity and link sets."""
 
     sketches: list[Sketch]
-    weight: dict[int, float]
     df: Counter[int]
+    weight2: dict[int, float]
     stems: list[frozenset[int]]
+    titles: list[frozenset[int]]
     norms: list[float]
     title_norms: list[float]
+    codes: list[int]
+    names: list[frozenset[int]]
+    links: list[frozenset[int]]
 
     @classmethod
     def of(cls, sketches: Iterable[Sketch]) -> Index:
         chosen: dict[str, Sketch] = {}
         for s in sketches:
-            s = Sketch(*s)
+            if type(s) is not Sketch:  # as stored: a plain tuple
+                s = Sketch(*s)
             if s.iri not in chosen or s > chosen[s.iri]:
                 chosen[s.iri] = s
         ordered = [chosen[iri] for iri in sorted(chosen)]
-        stems = [frozenset(s.title) | frozenset(s.terms) for s in ordered]
+        titles = [frozenset(s.title) for s in ordered]
+        stems = [t | frozenset(s.terms) for t, s in zip(titles, ordered)]
         df = Counter(t for st in stems for t in st)
-        n = len(ordered) + 1
-        weight = {t: math.log(n / c) for t, c in df.items()}
-        norms = [math.sqrt(sum(weight[t] ** 2 for t in st)) for st in stems]
-        title_norms = [math.sqrt(sum(weight[t] ** 2 for t in set(s.title))) for s in ordered]
-        return cls(ordered, weight, df, stems, norms, title_norms)
+        n = len(ordered) + BACKGROUND
+        weight2 = {t: math.log(n / c) ** 2 for t, c in df.items()}
+        return cls(
+            sketches=ordered, df=df, weight2=weight2, stems=stems, titles=titles,
+            norms=[math.sqrt(sum(weight2[t] for t in st)) for st in stems],
+            title_norms=[math.sqrt(sum(weight2[t] for t in st)) for st in titles],
+            codes=[iri_code(s.iri) for s in ordered],
+            names=[frozenset(s.names) for s in ordered],
+            links=[frozenset(s.links) for s in ordered],
+        )
 
 
-def _overlap(a: frozenset[int] | set[int], b: frozenset[int] | set[int], na: float, nb: float,
-             weight: dict[int, float]) -> float:
+def _overlap(a: frozenset[int], b: frozenset[int], na: float, nb: float, weight2: dict[int, float]) -> float:
     if not na or not nb:
         return 0.0
-    return sum(weight[t] ** 2 for t in a & b) / (na * nb)
+    return sum([weight2[t] for t in a & b]) / (na * nb)
 
 
-def evidence(index: Index, i: int, j: int) -> Evidence:
-    """The :class:`Evidence` of the pair (*i*, *j*) of *index*."""
+def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
+    """The :class:`Evidence` of the pair (*i*, *j*) of *index*; without *words*
+    only what :func:`same_text` reads (word overlaps left at 0)."""
     a, b = index.sketches[i], index.sketches[j]
-    w = index.weight
-    days = abs(a.day - b.day) if a.day is not None and b.day is not None else None
-    linked = iri_code(b.iri) in a.links or iri_code(a.iri) in b.links
-    agree = sum(x == y for x, y in zip(a.minhash, b.minhash)) / len(a.minhash) if a.minhash and b.minhash else 0.0
+    w2 = index.weight2
+    agree = sum(map(eq, a.minhash, b.minhash)) / len(a.minhash) if a.minhash and b.minhash else 0.0
     return Evidence(
-        title=_overlap(set(a.title), set(b.title), index.title_norms[i], index.title_norms[j], w),
-        text=_overlap(index.stems[i], index.stems[j], index.norms[i], index.norms[j], w),
-        days=days,
-        names=len(set(a.names) & set(b.names)),
-        linked=linked,
+        title=_overlap(index.titles[i], index.titles[j], index.title_norms[i], index.title_norms[j], w2) if words else 0.0,
+        text=_overlap(index.stems[i], index.stems[j], index.norms[i], index.norms[j], w2) if words else 0.0,
+        days=abs(a.day - b.day) if a.day is not None and b.day is not None else None,
+        names=len(index.names[i] & index.names[j]),
+        linked=index.codes[j] in index.links[i] or index.codes[i] in index.links[j],
         copy=agree,
         size=min(a.size, b.size),
+        same_title=a.headline == b.headline != 0 and len(a.title) >= SAME_TITLE,
     )
 
 
 def same_text(e: Evidence) -> bool:
-    """Near-identical texts: most MinHash values agree, over enough text, and
-    (for short texts, which collide more easily) close in time."""
+    """Near-identical texts: most MinHash values agree over enough text (for a
+    short text, which collides more easily, only within a week); or the same
+    long headline within days (a listing's excerpt of a copy may quote another
+    paragraph of the same text)."""
+    if e.same_title and e.days is not None and e.days <= 3:
+        return True
     if e.copy < 0.75 or e.size < 6:
         return False
     return e.size >= 40 or e.days is None or e.days <= 7
@@ -164,45 +188,99 @@ def tie(e: Evidence) -> int:
     return 2 if score >= strong else 1 if score >= weak else 0
 
 
-def _keys(index: Index, i: int) -> Iterator[tuple[object, ...]]:
-    s = index.sketches[i]
-    w = index.weight
-    shared = [t for t in index.stems[i] if index.df[t] > 1]
-    for stem in sorted(shared, key=lambda t: (-w[t], t))[:KEY_STEMS]:
-        yield ("stem", stem)
-    rows = len(s.minhash) // BANDS
-    for band in range(BANDS if rows else 0):
-        yield ("band", band, *s.minhash[band * rows:(band + 1) * rows])
+def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
+    """Blocks of two or more articles that share a key, each with whether its
+    pairs must fall within :data:`WINDOW`. The keys of an article: its rarest
+    shared stems (a rare name two reports share), every pair of its rarest
+    shared headline stems (the words of a big story are common, but two of them
+    together are not), both within the window; and the bands of its MinHash
+    (copies, whenever they appeared)."""
+    df = index.df
+    # A shared stem's rank: rarest first, ties by the stem; one int sorts fastest.
+    rank = {t: (n << 32) | t for t, n in df.items() if n > 1}
+    low = (1 << 32) - 1
+    stems: list[int] = []
+    stem_owners: list[int] = []
+    pairs: list[int] = []
+    pair_owners: list[int] = []
+    for i in range(len(index.sketches)):
+        rarest = sorted([rank[t] for t in index.stems[i] if t in rank])[:KEY_STEMS]
+        stems.extend(r & low for r in rarest)
+        stem_owners.extend([i] * len(rarest))
+        title = sorted([r & low for r in sorted([rank[t] for t in index.titles[i] if t in rank])[:TITLE_KEYS]])
+        for a, b in combinations(title, 2):
+            pairs.append((a << 32) | b)
+            pair_owners.append(i)
+    for keys, owners in ((stems, stem_owners), (pairs, pair_owners)):
+        for members in _same_key(keys, owners):
+            yield True, members
+    for members in _bands(index.sketches):
+        yield False, members
+
+
+def _same_key(keys: Sequence[int], owners: Sequence[int]) -> Iterator[list[int]]:
+    """The owners (in increasing order) of each key held by two or more."""
+    import numpy as np
+
+    if not keys:
+        return
+    k = np.array(keys, dtype=np.uint64)
+    o = np.array(owners, dtype=np.int64)
+    order = np.lexsort((o, k))
+    k, o = k[order], o[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    ends = np.r_[starts[1:], len(k)]
+    big = ends - starts > 1
+    for start, end in zip(starts[big].tolist(), ends[big].tolist()):
+        yield o[start:end].tolist()
+
+
+def _bands(sketches: Sequence[Sketch]) -> Iterator[list[int]]:
+    """Groups of articles whose MinHash agrees on all of one band (numpy: a
+    band's values are folded into one 64-bit number)."""
+    import numpy as np
+
+    rows = PERMUTATIONS // BANDS
+    have = [i for i, s in enumerate(sketches) if len(s.minhash) == PERMUTATIONS]
+    if len(have) < 2:
+        return
+    values = np.array([sketches[i].minhash for i in have], dtype=np.uint64)
+    mix = np.array([0x9E3779B97F4A7C15 * (2 * k + 1) % 2**64 for k in range(rows)], dtype=np.uint64)
+    for band in range(BANDS):
+        with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
+            folded = (values[:, band * rows:(band + 1) * rows] * mix).sum(axis=1, dtype=np.uint64)
+        yield from _same_key(folded.tolist(), have)
 
 
 def candidates(index: Index) -> set[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, worth scoring (see the module's step 2)."""
-    blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    for i in range(len(index.sketches)):
-        for key in _keys(index, i):
-            blocks[key].append(i)
+    days = [s.day for s in index.sketches]
     pairs: set[tuple[int, int]] = set()
-    for key, members in blocks.items():
-        if len(members) > 1:
-            pairs.update(_near_in_time(index.sketches, members, window=key[0] == "stem"))
-    position = {iri_code(s.iri): i for i, s in enumerate(index.sketches)}
-    for i, s in enumerate(index.sketches):
-        for link in s.links:
+    for window, members in _blocks(index):
+        if len(members) == 2:  # most blocks: members are in increasing order
+            i, j = members
+            if not window or days[i] is None or days[j] is None or abs(days[i] - days[j]) <= WINDOW:  # type: ignore[operator]
+                pairs.add((i, j))
+        else:
+            pairs.update(_near_in_time(days, members, window))
+    position = {code: i for i, code in enumerate(index.codes)}
+    for i, links in enumerate(index.links):
+        for link in links:
             j = position.get(link)
             if j is not None and j != i:
                 pairs.add((min(i, j), max(i, j)))
     return pairs
 
 
-def _near_in_time(sketches: Sequence[Sketch], members: list[int], window: bool) -> Iterator[tuple[int, int]]:
+def _near_in_time(days: Sequence[int | None], members: list[int], window: bool) -> Iterator[tuple[int, int]]:
     """Pairs of *members* at most :data:`WINDOW` days apart (any days apart when
     not *window*), each with its next :data:`NEIGHBOURS` at most; undated ones
     with the first :data:`NEIGHBOURS` of the block."""
-    dated = sorted((i for i in members if sketches[i].day is not None), key=lambda i: (sketches[i].day, i))
-    undated = [i for i in members if sketches[i].day is None]
+    dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
+    undated = [i for i in members if days[i] is None]
     for n, i in enumerate(dated):
         for j in dated[n + 1:n + 1 + NEIGHBOURS]:
-            if window and sketches[j].day - sketches[i].day > WINDOW:  # type: ignore[operator]
+            if window and days[j] - days[i] > WINDOW:  # type: ignore[operator]
                 break
             yield (min(i, j), max(i, j))
     for n, i in enumerate(undated):
@@ -258,6 +336,10 @@ def cluster(sketches: Iterable[Sketch]) -> Stories:
     copies = _Groups(len(index.sketches))
     scored = []
     for i, j in sorted(candidates(index)):
+        if groups.find(i) == groups.find(j):  # already one story: only a copy is news
+            if same_text(evidence(index, i, j, words=False)):
+                copies.join(i, j)
+            continue
         e = evidence(index, i, j)
         if same_text(e):
             copies.join(i, j)
@@ -274,15 +356,18 @@ def _join_weak(groups: _Groups, scored: list[tuple[int, int, int]]) -> None:
     least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`).
     One article with a tie or two to a big group stays out; one with ties to
     most of it comes in. Repeat until no more join."""
+    pending = scored
     while True:
+        ends = [(groups.find(i), groups.find(j), kind) for i, j, kind in pending]
+        pending = [p for p, (a, b, _k) in zip(pending, ends) if a != b]
         ties: Counter[tuple[int, int]] = Counter()
         pairs: Counter[tuple[int, int]] = Counter()
-        for i, j, kind in scored:
-            a, b = groups.find(i), groups.find(j)
+        for a, b, kind in ends:
             if a != b:
-                key = (min(a, b), max(a, b))
+                key = (a, b) if a < b else (b, a)
                 pairs[key] += 1
-                ties[key] += kind > 0
+                if kind:
+                    ties[key] += 1
         ready = sorted(key for key, n in ties.items()
                        if n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
         if not ready:

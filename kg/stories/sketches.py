@@ -14,7 +14,7 @@ What it keeps, and why:
   lists as related coverage (64-bit codes of their IRIs): evidence, not proof.
 - ``minhash`` / ``size`` — a MinHash of the whole text's word triples and how
   many triples it had: near-identical texts (syndicated copies) agree on most
-  of it.
+  of it; ``headline`` — a code of the headline's exact words (0: none).
 
 Topic labels are not kept: a feed's topics ("AI", "Facial Recognition") name
 whole fields, and so say nothing about the event.
@@ -88,6 +88,7 @@ class Sketch(NamedTuple):
     links: tuple[int, ...]
     minhash: tuple[int, ...]
     size: int
+    headline: int
 
 
 def iri_code(iri: str) -> int:
@@ -165,4 +166,5 @@ def sketch(article: ArticleFacts) -> Sketch:
         links=tuple(sorted({iri_code(r) for r in article.related if r != article.iri}))[:LINKS],
         minhash=hashes,
         size=size,
+        headline=code(" ".join(words(headline))) if headline.strip() else 0,
     )
