@@ -259,16 +259,17 @@ def candidates(index: Index) -> set[tuple[int, int]]:
     for window, members in _blocks(index):
         if len(members) == 2:  # most blocks: members are in increasing order
             i, j = members
-            if not window or days[i] is None or days[j] is None or abs(days[i] - days[j]) <= WINDOW:  # type: ignore[operator]
+            di, dj = days[i], days[j]
+            if not window or di is None or dj is None or abs(di - dj) <= WINDOW:
                 pairs.add((i, j))
         else:
             pairs.update(_near_in_time(days, members, window))
     position = {code: i for i, code in enumerate(index.codes)}
     for i, links in enumerate(index.links):
         for link in links:
-            j = position.get(link)
-            if j is not None and j != i:
-                pairs.add((min(i, j), max(i, j)))
+            other = position.get(link)
+            if other is not None and other != i:
+                pairs.add((min(i, other), max(i, other)))
     return pairs
 
 

@@ -151,11 +151,11 @@ def minhash(tokens: Sequence[str]) -> tuple[tuple[int, ...], int]:
 
 def sketch(article: ArticleFacts) -> Sketch:
     """The :class:`Sketch` of one article (pure: same facts, same sketch)."""
-    headline = article.headline or ""
-    lead = " ".join(t for t in (article.excerpt, (article.body or "")[:BODY_CHARS]) if t)
+    headline = list(words(article.headline or ""))
+    lead = list(words(" ".join(t for t in (article.excerpt, (article.body or "")[:BODY_CHARS]) if t)))
     title = distinct((code(s) for s in stems(headline)), TITLE_STEMS)
     terms = distinct((code(s) for s in stems(lead)), TEXT_STEMS)
-    hashes, size = minhash(list(words(f"{headline} {lead}")))
+    hashes, size = minhash(headline + lead)
     return Sketch(
         iri=article.iri,
         day=utc_day(article.published),
@@ -166,5 +166,5 @@ def sketch(article: ArticleFacts) -> Sketch:
         links=tuple(sorted({iri_code(r) for r in article.related if r != article.iri}))[:LINKS],
         minhash=hashes,
         size=size,
-        headline=code(" ".join(words(headline))) if headline.strip() else 0,
+        headline=code(" ".join(headline)) if headline else 0,
     )
