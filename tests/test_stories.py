@@ -74,6 +74,14 @@ def test_a_syndicated_copy_is_a_duplicate_of_the_earliest():
     assert found.duplicates == (Duplicate(EVENT[1].iri, EVENT[0].iri),)
 
 
+def test_the_original_is_the_earliest_by_the_minute_not_by_iri():
+    late = ArticleFacts("https://a-first-by-name.example/copy", EVENT[0].headline, body=HARBOUR_TEXT,
+                        published=day(5, hour=20), outlet="https://a-first-by-name.example")
+    found = cluster(sketch(a) for a in [EVENT[0], late])
+    assert found.duplicates == (Duplicate(late.iri, EVENT[0].iri),)
+    assert found.stories[0].members == (EVENT[0].iri, late.iri)
+
+
 def test_same_entity_different_event_weeks_apart_is_no_story():
     a = ArticleFacts("https://x.example/fine-1", "Regulator fines Norvik Telecom over customer data leak",
                      excerpt="Norvik Telecom must pay 12 million after a leak exposed customer records.",

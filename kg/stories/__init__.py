@@ -2,10 +2,12 @@
 
 Two pure functions the build calls:
 
-- :func:`sketch` — per article (in the map step): an :class:`ArticleFacts` in,
+- :func:`sketch` — per article, wherever the build knows it: an :class:`ArticleFacts` in,
   a small plain-data :class:`Sketch` out, kept in kg's cache.
 - :func:`cluster` — once per corpus: all sketches in, :class:`Stories` out
   (every story of two or more articles, and every near-duplicate pair).
+
+Sketches are cached data: :data:`VERSION` says which sketches can be mixed.
 
 >>> from datetime import datetime, timezone
 >>> when = datetime(2022, 5, 9, tzinfo=timezone.utc)
@@ -16,6 +18,6 @@ Two pure functions the build calls:
 """
 
 from .clustering import Duplicate, Stories, Story, cluster
-from .sketches import ArticleFacts, Sketch, sketch
+from .sketches import VERSION, ArticleFacts, Sketch, sketch
 
-__all__ = ["ArticleFacts", "Sketch", "sketch", "cluster", "Stories", "Story", "Duplicate"]
+__all__ = ["ArticleFacts", "Sketch", "sketch", "cluster", "Stories", "Story", "Duplicate", "VERSION"]

@@ -1,12 +1,13 @@
 """One article → one small :class:`Sketch`: all that story detection needs of it.
 
-The sketch is made where the article is known (the build's map step) and kept
+The sketch is made wherever the build knows the article (ideally once its node is settled) and kept
 in kg's cache, so it is plain data: a named tuple of strings, ints and tuples
 of ints, a few hundred bytes whatever the length of the text.
 
 What it keeps, and why:
 
-- ``day`` — the UTC day of publication: reports of one event come within days.
+- ``day`` — the UTC day of publication: reports of one event come within days;
+  ``minute`` — the UTC minute, to tell which of two copies came first.
 - ``title`` / ``terms`` — the headline's word stems, and the first distinct
   stems of the excerpt or body (:mod:`kg.stories.text`), as 32-bit codes: two
   reports of one event share their rarer words.
@@ -38,6 +39,9 @@ from typing import Any, NamedTuple
 
 from .text import code, distinct, stems, words
 
+#: The sketch's version: changed whenever its fields or how they are computed change,
+#: so that a cache of sketches made by another version is not mixed with new ones.
+VERSION = 1
 #: At most this many headline stems, and excerpt/body stems, are kept.
 TITLE_STEMS = 24
 TEXT_STEMS = 40
@@ -49,6 +53,7 @@ PERMUTATIONS = 32
 SHINGLE = 3
 #: Characters of the body read: enough for any copy to show, bounded for huge pages.
 BODY_CHARS = 20_000
+MINUTES_A_DAY = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class Sketch(NamedTuple):
 
     iri: str
     day: int | None
+    minute: int | None
     outlet: int | None
     title: tuple[int, ...]
     terms: tuple[int, ...]
@@ -100,17 +106,17 @@ def iri_code(iri: str) -> int:
     return int.from_bytes(hashlib.blake2b(iri.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def utc_day(when: datetime | None) -> int | None:
-    """Days since 1970-01-01 of *when* in UTC (a naive datetime is taken as UTC).
+def utc_minute(when: datetime | None) -> int | None:
+    """Minutes since 1970-01-01 00:00 UTC of *when* (a naive datetime is taken as UTC).
 
-    >>> utc_day(datetime(1970, 1, 2, 23, 0, tzinfo=timezone.utc))
+    >>> utc_minute(datetime(1970, 1, 2, 23, 0, tzinfo=timezone.utc)) // MINUTES_A_DAY
     1
     """
     if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return (when.astimezone(timezone.utc).date() - datetime(1970, 1, 1).date()).days
+    return int((when - datetime(1970, 1, 1, tzinfo=timezone.utc)).total_seconds() // 60)
 
 
 @lru_cache(maxsize=1)
@@ -156,9 +162,11 @@ def sketch(article: ArticleFacts) -> Sketch:
     title = distinct((code(s) for s in stems(headline)), TITLE_STEMS)
     terms = distinct((code(s) for s in stems(lead)), TEXT_STEMS)
     hashes, size = minhash(headline + lead)
+    minute = utc_minute(article.published)
     return Sketch(
         iri=article.iri,
-        day=utc_day(article.published),
+        day=None if minute is None else minute // MINUTES_A_DAY,
+        minute=minute,
         outlet=iri_code(article.outlet) if article.outlet else None,
         title=title,
         terms=terms,
