@@ -15,7 +15,7 @@ LAYERS = {
     "kg.version": 0, "kg.errors": 0, "kg.namespaces": 0, "kg.dates": 0, "kg.model": 0, "kg.io": 0,
     "kg.codec": 1, "kg.progress": 1, "kg.sources": 1, "kg.identity": 1, "kg.engines": 1,
     "kg.readers": 2,
-    "kg.facts": 3, "kg.extract": 3, "kg.inputs": 3,
+    "kg.facts": 3, "kg.extract": 3, "kg.inputs": 3, "kg.stories": 3,
     "kg.rdf": 4,
     "kg.pieces": 5, "kg.incremental": 6, "kg.cache": 6,
     "kg.report": 7, "kg.steps": 7, "kg.graph": 7, "kg.pageview": 7, "kg.views": 7,

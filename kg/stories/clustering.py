@@ -1,0 +1,405 @@
+"""Sketches → stories: which articles report the same event, and which are copies.
+
+Steps, each linear in the number of sketches (never all pairs):
+
+1. **Weigh** — how many sketches hold each stem (its document frequency): a
+   stem shared by few articles says more than one shared by many.
+2. **Block** (:func:`candidates`) — pairs only of articles that share a key:
+   one of their :data:`KEY_STEMS` rarest stems, or two of their
+   :data:`TITLE_KEYS` rarest headline stems, within :data:`WINDOW` days; a band
+   of their MinHash (copies, any days apart); or a related link. Within a
+   key's block, articles sorted by day are paired only with their next
+   :data:`NEIGHBOURS`, so even a story of thousands costs linear time.
+3. **Score** (:func:`evidence`) — weighted overlap of headline stems and of all
+   stems, days apart, shared entities, a related link, MinHash agreement,
+   the same headline word for word.
+4. **Decide** (:func:`tie`) — a copy (:func:`same_text`) or a pair whose
+   :func:`strength` clears the strong bar for its distance in days is one
+   story; a pair clearing only the weak bar is a weak tie. Strong ties join
+   at once; two groups join when weak ties are at least half of the pairs
+   scored between them (:func:`_join_weak`), so one related link or a shared
+   topic word cannot pull an article into a big story, while an article tied
+   to most of a story joins it. The bars (:data:`RULE`) were chosen on the
+   older half of the hand-labelled gold (see ``benchmarks/story_bench.py``).
+
+Determinism: sketches are put in IRI order first, and every later step
+depends only on that order, so the input order never matters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from operator import eq
+from typing import NamedTuple
+
+from .sketches import PERMUTATIONS, Sketch, iri_code
+
+#: Days apart beyond which two articles are not compared for a story.
+WINDOW = 14
+#: Each article is compared with at most this many later ones per key.
+NEIGHBOURS = 12
+#: An article's rarest stems that are blocking keys, and its rarest headline
+#: stems whose every pair is one.
+KEY_STEMS = 8
+TITLE_KEYS = 5
+#: Weights and bars of :func:`strength` and :func:`tie`, chosen on the tune half of
+#: the hand-labelled stories: headline weight against the whole text, a related
+#: link's factor, per shared entity; days apart still "near"; strong and weak
+#: bars when near, far (up to WINDOW) and undated; how many weak ties, and what
+#: share of the pairs scored between two groups, join them.
+RULE = {"title": 0.6, "link": 0.5, "name": 0.03, "days": 3,
+        "near_strong": 0.25, "near_weak": 0.08, "far_strong": 0.4, "far_weak": 0.3,
+        "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5}
+#: Stems of a headline that, word for word the same in two articles, marks a copy.
+SAME_TITLE = 6
+#: Documents without the word assumed besides the corpus, so that in a folder of a
+#: few articles a word they share still counts (its weight is log((N + this) / df)).
+BACKGROUND = 10
+#: MinHash bands (rows per band = PERMUTATIONS / BANDS).
+BANDS = 8
+
+
+class Story(NamedTuple):
+    """Articles reporting one event: ``members`` in order of publication, then IRI; ``id``
+    is derived from the first member, so it stays when unrelated articles come."""
+
+    id: str
+    members: tuple[str, ...]
+
+
+class Duplicate(NamedTuple):
+    """``duplicate`` repeats the text of ``original`` (the earliest; ties by IRI)."""
+
+    duplicate: str
+    original: str
+
+
+class Stories(NamedTuple):
+    """Every story of two or more articles, and every near-duplicate pair."""
+
+    stories: tuple[Story, ...]
+    duplicates: tuple[Duplicate, ...]
+
+
+class Evidence(NamedTuple):
+    """What a candidate pair has in common."""
+
+    title: float  # weighted overlap of headline stems, 0..1
+    text: float  # weighted overlap of all stems, 0..1
+    days: int | None  # days apart, None when a date is missing
+    names: int  # shared entities
+    linked: bool  # one lists the other as related
+    copy: float  # share of MinHash values that agree, 0..1
+    size: int  # triples in the shorter text
+    same_title: bool  # the same headline word for word, and a long one
+
+
+@dataclass
+class Index:
+    """Sketches in IRI order, with what scoring needs of each precomputed: the
+    squared weight of every stem (from its document frequency), stem sets and
+    their norms, IRI codes, entity and link sets."""
+
+    sketches: list[Sketch]
+    df: Counter[int]
+    weight2: dict[int, float]
+    stems: list[frozenset[int]]
+    titles: list[frozenset[int]]
+    norms: list[float]
+    title_norms: list[float]
+    codes: list[int]
+    names: list[frozenset[int]]
+    links: list[frozenset[int]]
+
+    @classmethod
+    def of(cls, sketches: Iterable[Sketch]) -> Index:
+        chosen: dict[str, Sketch] = {}
+        for s in sketches:
+            if type(s) is not Sketch:  # as stored: a plain tuple
+                s = Sketch(*s)
+            if s.iri not in chosen or s > chosen[s.iri]:
+                chosen[s.iri] = s
+        ordered = [chosen[iri] for iri in sorted(chosen)]
+        titles = [frozenset(s.title) for s in ordered]
+        stems = [t | frozenset(s.terms) for t, s in zip(titles, ordered)]
+        df = Counter(t for st in stems for t in st)
+        n = len(ordered) + BACKGROUND
+        weight2 = {t: math.log(n / c) ** 2 for t, c in df.items()}
+        return cls(
+            sketches=ordered, df=df, weight2=weight2, stems=stems, titles=titles,
+            norms=[math.sqrt(sum(weight2[t] for t in st)) for st in stems],
+            title_norms=[math.sqrt(sum(weight2[t] for t in st)) for st in titles],
+            codes=[iri_code(s.iri) for s in ordered],
+            names=[frozenset(s.names) for s in ordered],
+            links=[frozenset(s.links) for s in ordered],
+        )
+
+
+def _overlap(a: frozenset[int], b: frozenset[int], na: float, nb: float, weight2: dict[int, float]) -> float:
+    if not na or not nb:
+        return 0.0
+    return sum([weight2[t] for t in a & b]) / (na * nb)
+
+
+def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
+    """The :class:`Evidence` of the pair (*i*, *j*) of *index*; without *words*
+    only what :func:`same_text` reads (word overlaps left at 0)."""
+    a, b = index.sketches[i], index.sketches[j]
+    w2 = index.weight2
+    agree = sum(map(eq, a.minhash, b.minhash)) / len(a.minhash) if a.minhash and b.minhash else 0.0
+    return Evidence(
+        title=_overlap(index.titles[i], index.titles[j], index.title_norms[i], index.title_norms[j], w2) if words else 0.0,
+        text=_overlap(index.stems[i], index.stems[j], index.norms[i], index.norms[j], w2) if words else 0.0,
+        days=abs(a.day - b.day) if a.day is not None and b.day is not None else None,
+        names=len(index.names[i] & index.names[j]),
+        linked=index.codes[j] in index.links[i] or index.codes[i] in index.links[j],
+        copy=agree,
+        size=min(a.size, b.size),
+        same_title=a.headline == b.headline != 0 and len(a.title) >= SAME_TITLE,
+    )
+
+
+def same_text(e: Evidence) -> bool:
+    """Near-identical texts: most MinHash values agree over enough text (for a
+    short text, which collides more easily, only within a week); or the same
+    long headline within days (a listing's excerpt of a copy may quote another
+    paragraph of the same text)."""
+    if e.same_title and e.days is not None and e.days <= 3:
+        return True
+    if e.copy < 0.75 or e.size < 6:
+        return False
+    return e.size >= 40 or e.days is None or e.days <= 7
+
+
+def strength(e: Evidence) -> float:
+    """How strongly a pair's evidence says "one event": weighted overlap of
+    headline and text, plus a little for a related link and shared entities."""
+    score = RULE["title"] * e.title + (1 - RULE["title"]) * e.text
+    if e.linked:
+        score *= 1 + RULE["link"]
+    return score + RULE["name"] * min(e.names, 3)
+
+
+def tie(e: Evidence) -> int:
+    """2: a strong tie (the pair is one story); 1: a weak one (counts toward
+    joining two groups, see :func:`cluster`); 0: none. The bar rises with the
+    days apart, and is highest when a date is missing."""
+    if same_text(e):
+        return 2
+    if e.days is not None and e.days > WINDOW:
+        return 0
+    band = "undated" if e.days is None else "near" if e.days <= RULE["days"] else "far"
+    score = strength(e)
+    strong, weak = RULE[f"{band}_strong"], RULE[f"{band}_weak"]
+    return 2 if score >= strong else 1 if score >= weak else 0
+
+
+def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
+    """Blocks of two or more articles that share a key, each with whether its
+    pairs must fall within :data:`WINDOW`. The keys of an article: its rarest
+    shared stems (a rare name two reports share), every pair of its rarest
+    shared headline stems (the words of a big story are common, but two of them
+    together are not), both within the window; and the bands of its MinHash
+    (copies, whenever they appeared)."""
+    df = index.df
+    # A shared stem's rank: rarest first, ties by the stem; one int sorts fastest.
+    rank = {t: (n << 32) | t for t, n in df.items() if n > 1}
+    low = (1 << 32) - 1
+    stems: list[int] = []
+    stem_owners: list[int] = []
+    pairs: list[int] = []
+    pair_owners: list[int] = []
+    for i in range(len(index.sketches)):
+        rarest = sorted([rank[t] for t in index.stems[i] if t in rank])[:KEY_STEMS]
+        stems.extend(r & low for r in rarest)
+        stem_owners.extend([i] * len(rarest))
+        title = sorted([r & low for r in sorted([rank[t] for t in index.titles[i] if t in rank])[:TITLE_KEYS]])
+        for a, b in combinations(title, 2):
+            pairs.append((a << 32) | b)
+            pair_owners.append(i)
+    for keys, owners in ((stems, stem_owners), (pairs, pair_owners)):
+        for members in _same_key(keys, owners):
+            yield True, members
+    for members in _bands(index.sketches):
+        yield False, members
+
+
+def _same_key(keys: Sequence[int], owners: Sequence[int]) -> Iterator[list[int]]:
+    """The owners (in increasing order) of each key held by two or more."""
+    import numpy as np
+
+    if not keys:
+        return
+    k = np.array(keys, dtype=np.uint64)
+    o = np.array(owners, dtype=np.int64)
+    order = np.lexsort((o, k))
+    k, o = k[order], o[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    ends = np.r_[starts[1:], len(k)]
+    big = ends - starts > 1
+    for start, end in zip(starts[big].tolist(), ends[big].tolist()):
+        yield o[start:end].tolist()
+
+
+def _bands(sketches: Sequence[Sketch]) -> Iterator[list[int]]:
+    """Groups of articles whose MinHash agrees on all of one band (numpy: a
+    band's values are folded into one 64-bit number)."""
+    import numpy as np
+
+    rows = PERMUTATIONS // BANDS
+    have = [i for i, s in enumerate(sketches) if len(s.minhash) == PERMUTATIONS]
+    if len(have) < 2:
+        return
+    values = np.array([sketches[i].minhash for i in have], dtype=np.uint64)
+    mix = np.array([0x9E3779B97F4A7C15 * (2 * k + 1) % 2**64 for k in range(rows)], dtype=np.uint64)
+    for band in range(BANDS):
+        with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
+            folded = (values[:, band * rows:(band + 1) * rows] * mix).sum(axis=1, dtype=np.uint64)
+        yield from _same_key(folded.tolist(), have)
+
+
+def candidates(index: Index) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, worth scoring (see the module's step 2)."""
+    days = [s.day for s in index.sketches]
+    pairs: set[tuple[int, int]] = set()
+    for window, members in _blocks(index):
+        if len(members) == 2:  # most blocks: members are in increasing order
+            i, j = members
+            di, dj = days[i], days[j]
+            if not window or di is None or dj is None or abs(di - dj) <= WINDOW:
+                pairs.add((i, j))
+        else:
+            pairs.update(_near_in_time(days, members, window))
+    position = {code: i for i, code in enumerate(index.codes)}
+    for i, links in enumerate(index.links):
+        for link in links:
+            other = position.get(link)
+            if other is not None and other != i:
+                pairs.add((min(i, other), max(i, other)))
+    return pairs
+
+
+def _near_in_time(days: Sequence[int | None], members: list[int], window: bool) -> Iterator[tuple[int, int]]:
+    """Pairs of *members* at most :data:`WINDOW` days apart (any days apart when
+    not *window*), each with its next :data:`NEIGHBOURS` at most; undated ones
+    with the first :data:`NEIGHBOURS` of the block."""
+    dated = sorted((i for i in members if days[i] is not None), key=lambda i: (days[i], i))
+    undated = [i for i in members if days[i] is None]
+    for n, i in enumerate(dated):
+        for j in dated[n + 1:n + 1 + NEIGHBOURS]:
+            if window and days[j] - days[i] > WINDOW:  # type: ignore[operator]
+                break
+            yield (min(i, j), max(i, j))
+    for n, i in enumerate(undated):
+        for j in (undated[n + 1:] + dated)[:NEIGHBOURS]:
+            yield (min(i, j), max(i, j))
+
+
+class _Groups:
+    """Union-find over positions; the root of a group is its smallest position."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _order(s: Sketch) -> tuple[int, str]:
+    return (s.minute if s.minute is not None else 1 << 62, s.iri)
+
+
+def story_id(first_iri: str) -> str:
+    """A story's id: 16 hex digits from its first member's IRI.
+
+    >>> story_id("https://x.org/a") == story_id("https://x.org/a")
+    True
+    """
+    return hashlib.blake2b(first_iri.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def cluster(sketches: Iterable[Sketch]) -> Stories:
+    """Stories and near-duplicates among *sketches* (in any order: same answer).
+
+    >>> from datetime import datetime, timezone
+    >>> from kg.stories.sketches import ArticleFacts, sketch
+    >>> day = lambda d: datetime(2020, 6, d, tzinfo=timezone.utc)
+    >>> arts = [ArticleFacts("a", "Microsoft won't sell face recognition to police", published=day(11)),
+    ...         ArticleFacts("b", "Microsoft says it won't sell facial recognition to police", published=day(12)),
+    ...         ArticleFacts("c", "Zoo sued over face scans", published=day(12))]
+    >>> [s.members for s in cluster(sketch(a) for a in arts).stories]
+    [('a', 'b')]
+    """
+    index = Index.of(sketches)
+    groups = _Groups(len(index.sketches))
+    copies = _Groups(len(index.sketches))
+    scored = []
+    for i, j in sorted(candidates(index)):
+        if groups.find(i) == groups.find(j):  # already one story: only a copy is news
+            if same_text(evidence(index, i, j, words=False)):
+                copies.join(i, j)
+            continue
+        e = evidence(index, i, j)
+        if same_text(e):
+            copies.join(i, j)
+        kind = tie(e)
+        if kind == 2:
+            groups.join(i, j)
+        scored.append((i, j, kind))
+    _join_weak(groups, scored)
+    return Stories(_collect(index.sketches, groups), _duplicates(index.sketches, copies))
+
+
+def _join_weak(groups: _Groups, scored: list[tuple[int, int, int]]) -> None:
+    """Join two groups when the pairs scored between them hold enough ties: at
+    least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`).
+    One article with a tie or two to a big group stays out; one with ties to
+    most of it comes in. Repeat until no more join."""
+    pending = scored
+    while True:
+        ends = [(groups.find(i), groups.find(j), kind) for i, j, kind in pending]
+        pending = [p for p, (a, b, _k) in zip(pending, ends) if a != b]
+        ties: Counter[tuple[int, int]] = Counter()
+        pairs: Counter[tuple[int, int]] = Counter()
+        for a, b, kind in ends:
+            if a != b:
+                key = (a, b) if a < b else (b, a)
+                pairs[key] += 1
+                if kind:
+                    ties[key] += 1
+        ready = sorted(key for key, n in ties.items()
+                       if n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
+        if not ready:
+            return
+        for a, b in ready:
+            groups.join(a, b)
+
+
+def _members(sketches: Sequence[Sketch], groups: _Groups) -> list[list[Sketch]]:
+    found: dict[int, list[Sketch]] = defaultdict(list)
+    for i, s in enumerate(sketches):
+        found[groups.find(i)].append(s)
+    return [sorted(m, key=_order) for m in found.values() if len(m) > 1]
+
+
+def _collect(sketches: Sequence[Sketch], groups: _Groups) -> tuple[Story, ...]:
+    stories = [Story(story_id(m[0].iri), tuple(s.iri for s in m)) for m in _members(sketches, groups)]
+    return tuple(sorted(stories, key=lambda s: s.members[0]))
+
+
+def _duplicates(sketches: Sequence[Sketch], copies: _Groups) -> tuple[Duplicate, ...]:
+    pairs = [Duplicate(s.iri, m[0].iri) for m in _members(sketches, copies) for s in m[1:]]
+    return tuple(sorted(pairs))
