@@ -39,7 +39,8 @@ from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome
 from .pieces import PIECES, GraphPieces, piece_path
 from .progress import Progress, Quiet
-from .steps import MapTask, extract_and_map, find_changes, forget, map_files, route_provisional, settle_shards
+from .steps import (MapTask, extract_and_map, find_changes, forget, map_files, route_provisional, settle_shards,
+                    settle_story_part)
 from .views import DEFAULT_MAX_NODES
 
 CACHE = ".kg-cache"
@@ -64,6 +65,7 @@ class Options:
     ner: str | None = None  # None: the best extractor installed
     spacy_model: str | None = None
     engine: str = "local"  # or "dask"
+    stories: bool = True  # group coverage of one event into stories
 
 
 @dataclass
@@ -243,7 +245,7 @@ def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
     exports = tuple(sorted({canonical_export(e) for e in options.exports} & set(PIECES)))
     max_nodes = options.max_nodes or DEFAULT_MAX_NODES
     config = config_key(format=options.format, ner=ner, model=options.spacy_model if ner == "spacy" else None,
-                        shards=shards, exports=exports, max_nodes=max_nodes)
+                        shards=shards, exports=exports, max_nodes=max_nodes, stories=options.stories)
     state = load_state(workdir, config)
     begin(workdir)
     folder = workdir / "shards"
@@ -268,6 +270,12 @@ def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
     with options.progress.step("settle shards", len(dirty), "shards") as step:
         settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine, step.advance)
     clock.lap(f"settle {len(dirty)} of {shards} shards")
+    if options.stories:
+        with options.progress.step("find stories", None, "stories") as step:
+            if settle_story_part(state, folder, shards, dirty, exports, max_nodes):
+                dirty.add(shards)
+                step.advance(state.summaries[shards].nodes.get("story", 0))
+        clock.lap("find stories")
     kept = [(n, state.files[n]) for _p, n in files if n in state.files]
     result = BuildResult(
         pieces=GraphPieces(folder, shards, state.summaries, state.resolution), problems=problems + own, entries=kept,

@@ -62,16 +62,19 @@ def build_graph(docs: Iterable[Document]) -> tuple[nx.MultiDiGraph, MergeLog]:
 
 
 def assemble_nodes(nodes: Iterable[Node]) -> nx.MultiDiGraph:
-    """A graph of settled *nodes*: every node (in the order given), then every edge."""
+    """A graph of settled *nodes*: every node (in the order given), then every edge — also
+    those of a bare node whose attributes came with another node of the same IRI (an
+    article's edge to its story)."""
     graph = nx.MultiDiGraph()
     edges: list[tuple[str, str, str, str]] = []
+    bare: list[tuple[str, str, str, str]] = []
     for node in nodes:
         if node.mention is not None:
             graph.graph.setdefault("mentions", {})[node.iri] = node.mention
         if node.attrs:
             graph.add_node(node.iri, **node.attrs)
-            edges.extend((node.iri, target, key, relation) for target, key, relation in node.edges)
-    for source, target, key, relation in edges:
+        (edges if node.attrs else bare).extend((node.iri, t, k, r) for t, k, r in node.edges)
+    for source, target, key, relation in edges + [e for e in bare if e[0] in graph and e[1] in graph]:
         graph.add_edge(source, target, key=key, relation=relation)
     return graph
 

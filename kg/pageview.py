@@ -29,7 +29,7 @@ def page_graph(pieces: GraphPieces, max_nodes: int, cache: Path | None = None) -
     total = sum(pieces.node_counts.values())
     keep: set[str] | None = None
     if total > max_nodes:
-        tops = (t for shard in range(pieces.shards) for t in pieces.top(shard))
+        tops = (t for part in range(pieces.parts) for t in pieces.top(part))
         keep = {iri for _d, iri in heapq.nsmallest(max_nodes, tops)}
     keep_key = hashlib.sha256("\n".join(sorted(keep)).encode()).hexdigest() if keep is not None else "all"
     parts = _slices(pieces, keep, keep_key, cache)
@@ -57,7 +57,7 @@ def _slices(pieces: GraphPieces, keep: set[str] | None, keep_key: str, cache: Pa
         except (CacheDamaged, KeyError, TypeError, ValueError):
             old = {}
     parts: dict[int, Any] = {}
-    for shard in range(pieces.shards):
+    for shard in range(pieces.parts):
         digest = pieces.summaries[shard].view_digest
         hit = old.get(shard)
         if hit is not None and hit[0] == digest:

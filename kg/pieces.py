@@ -42,6 +42,7 @@ from .facts.names import Target
 from .facts.reduce import Node, NodeBuilder, resolve
 from .facts.shuffle import iter_facts
 from .io import nested_json, read_checked, write_checked
+from .namespaces import ID
 from .rdf import jsonld_piece, node_lines, turtle_piece
 
 #: Attributes the page, GraphML and GEXF show; the rest stay in RDF.
@@ -96,15 +97,26 @@ def settle(folder: Path, shard: int, targets: dict[str, Target]) -> list[Node]:
 
 def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: Iterable[str],
                  max_nodes: int) -> ShardSummary:
-    """Settle one shard and write its pieces: ``.nt`` always, ``.ttl``/``.jsonld`` when
-    exported, ``.merges``/``.conflicts`` (JSON items), ``.view`` (compact nodes and
-    edges) and ``.top`` (its most connected nodes)."""
-    summary = ShardSummary(shard)
+    """Settle one shard and write its pieces (:func:`write_part`), and a sketch of each of its
+    articles for story detection (``.sketches``)."""
+    nodes = settle(folder, shard, targets)
+    write_checked(piece_path(folder, shard, "sketches"), pack([article_sketch(n) for n in nodes
+                                                               if n.attrs.get("type") == "article"]))
+    return write_part(folder, shard, nodes, exports, max_nodes)
+
+
+def write_part(folder: Path, part: int, nodes: list[Node], exports: Iterable[str], max_nodes: int,
+               edges_of_bare_nodes: bool = False) -> ShardSummary:
+    """Write a part's pieces from its settled *nodes*: ``.nt`` always, ``.ttl``/``.jsonld`` when
+    exported, ``.merges``/``.conflicts`` (JSON items), ``.view`` (compact nodes and edges) and
+    ``.top`` (its most connected nodes). With *edges_of_bare_nodes*, the edges of nodes that
+    have no attributes here (their attributes are in another part) are in the view too."""
+    summary = ShardSummary(part)
     lines: set[str] = set()
     merges, conflicts = [], []
     view_nodes: dict[str, dict[str, Any]] = {}
     view_edges: list[tuple[str, str, str, str]] = []
-    for node in settle(folder, shard, targets):
+    for node in nodes:
         lines |= node_lines(node)
         entry = node.merge_entry()
         if entry:
@@ -114,6 +126,7 @@ def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: 
             summary.nodes[node.attrs["type"]] += 1
             view_nodes[node.iri] = {k: node.attrs[k] for k in VIEW_ATTRS if node.attrs.get(k) not in (None, [])}
             view_nodes[node.iri]["degree"] = node.degree
+        if node.attrs or edges_of_bare_nodes:
             for target, key, relation in node.edges:
                 summary.edges[relation] += 1
                 view_edges.append((node.iri, target, key, relation))
@@ -122,21 +135,42 @@ def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: 
     summary.digest = hashlib.sha256(nt).hexdigest()
     summary.triples = len(ordered)
     summary.merges, summary.conflicts = len(merges), len(conflicts)
-    write_checked(piece_path(folder, shard, "nt"), nt)
+    write_checked(piece_path(folder, part, "nt"), nt)
     wanted = {PIECES[e] for e in exports if e in PIECES}
     for kind, render in RENDER.items():
-        piece_path(folder, shard, kind).unlink(missing_ok=True)
+        piece_path(folder, part, kind).unlink(missing_ok=True)
         if kind in wanted:
-            write_checked(piece_path(folder, shard, kind), render(nt))
-    write_checked(piece_path(folder, shard, "merges"), ",\n".join(nested_json(m, 2) for m in merges).encode("utf-8"))
-    write_checked(piece_path(folder, shard, "conflicts"),
+            write_checked(piece_path(folder, part, kind), render(nt))
+    write_checked(piece_path(folder, part, "merges"), ",\n".join(nested_json(m, 2) for m in merges).encode("utf-8"))
+    write_checked(piece_path(folder, part, "conflicts"),
                   ",\n".join(nested_json(c, 2) for c in conflicts).encode("utf-8"))
     top = heapq.nsmallest(max_nodes, ((-d["degree"], iri) for iri, d in view_nodes.items()))
-    write_checked(piece_path(folder, shard, "top"), pack(top))
+    write_checked(piece_path(folder, part, "top"), pack(top))
     view = pack({"nodes": view_nodes, "edges": view_edges})
     summary.view_digest = hashlib.sha256(view).hexdigest()
-    write_checked(piece_path(folder, shard, "view"), view)
+    write_checked(piece_path(folder, part, "view"), view)
     return summary
+
+
+#: IRIs of the entities a story sketch counts (organisations, people, places).
+_ENTITY_PREFIXES = tuple(ID + kind + "/" for kind in ("org", "person", "place"))
+
+
+def article_sketch(node: Node) -> list[Any]:
+    """A settled article as story detection sees it: its sketch (:func:`kg.stories.sketch`) and
+    a card (IRI, headline, date, outlet) for labelling the story it joins."""
+    from .stories import ArticleFacts, sketch
+
+    attrs = node.attrs
+    outlets = sorted(t for t, _k, r in node.edges if r == "publisher")
+    facts = ArticleFacts(
+        iri=node.iri, headline=attrs.get("headline"), excerpt=attrs.get("excerpt"), body=attrs.get("body"),
+        published=attrs.get("published"), outlet=outlets[0] if outlets else None,
+        entities=tuple(sorted(t for t, _k, r in node.edges if r == "mentions" and t.startswith(_ENTITY_PREFIXES))),
+        related=tuple(sorted(t for t, _k, r in node.edges if r == "related")),
+        by_reference=bool(attrs.get("by_reference")))
+    return [list(sketch(facts)), [node.iri, attrs.get("headline") or attrs.get("label"), attrs.get("published"),
+                                  facts.outlet]]
 
 
 class ShardView(NamedTuple):
@@ -177,6 +211,11 @@ class GraphPieces:
     summaries: dict[int, ShardSummary]
     resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRIs → where they went
 
+    @property
+    def parts(self) -> int:
+        """How many parts the graph has: its shards, and the stories after them when found."""
+        return self.shards + (1 if self.shards in self.summaries else 0)
+
     def chunk(self, shard: int, kind: str) -> bytes:
         """One piece of one shard (``nt``, ``ttl``, ``jsonld``, ``merges``, ``conflicts``); an RDF
         piece the build was not asked for is rendered now (and kept)."""
@@ -193,9 +232,14 @@ class GraphPieces:
         return data
 
     def chunks(self, kind: str) -> Iterator[bytes]:
-        """One kind of piece, in shard order."""
-        for shard in range(self.shards):
-            yield self.chunk(shard, kind)
+        """One kind of piece, in part order; a one-shard graph's N-Triples merged with its
+        stories' into one sorted run (small outputs stay fully sorted)."""
+        if kind == "nt" and self.shards == 1 and self.parts == 2:
+            runs = [self.chunk(part, "nt").splitlines(keepends=True) for part in range(2)]
+            yield b"".join(heapq.merge(*runs))
+            return
+        for part in range(self.parts):
+            yield self.chunk(part, kind)
 
     def view(self, shard: int) -> ShardView:
         """A shard's compact nodes (the page's attributes and degree) and edges."""
@@ -204,16 +248,19 @@ class GraphPieces:
 
     def views(self) -> ShardViews:
         """Every shard's view, as often as asked."""
-        return ShardViews(lambda: (self.view(shard) for shard in range(self.shards)))
+        return ShardViews(lambda: (self.view(part) for part in range(self.parts)))
 
     def top(self, shard: int) -> list[tuple[int, str]]:
         """A shard's most connected nodes, as ``(-degree, IRI)``, most connected first."""
         return [tuple(t) for t in unpack(read_checked(piece_path(self.folder, shard, "top")))]  # type: ignore[misc]
 
     def nodes(self) -> Iterator[Node]:
-        """Every settled node again, shard by shard (for notebooks, tests and networkx)."""
+        """Every settled node again, shard by shard, then the stories (for notebooks, tests
+        and networkx)."""
         for shard in range(self.shards):
             yield from settle(self.folder, shard, self.resolution)
+        if self.parts > self.shards:
+            yield from read_story_nodes(self.folder, self.shards)
 
     @property
     def node_counts(self) -> Counter[str]:
@@ -258,3 +305,9 @@ def document_targets(docs: list[Any], mapped: list[Any]) -> dict[str, Target]:
         table.update(m.names, m.acronyms)
     outlets = outlet_targets(pair for doc in docs for pair in outlet_names(doc))
     return {**outlets, **name_targets(table, resolve_names(table))}
+
+
+def read_story_nodes(folder: Path, part: int) -> list[Node]:
+    """The nodes :func:`kg.storypieces.settle_stories` wrote (for assembling the whole graph in memory)."""
+    return [Node(iri, attrs, [tuple(e) for e in edges], [tuple(e) for e in incoming])  # type: ignore[misc]
+            for iri, attrs, edges, incoming in unpack(read_checked(piece_path(folder, part, "storynodes")))]

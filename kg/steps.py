@@ -9,7 +9,8 @@
    are read from text, which needs the names the whole corpus gives first;
 3. :func:`route_outlets` — outlets known only by name take the domain other
    files give that name (the one global fact);
-4. :func:`settle_shards` — the reduce: settle every shard whose facts changed.
+4. :func:`settle_shards` — the reduce: settle every shard whose facts changed;
+5. :func:`settle_story_part` — stories across the corpus, from every article's sketch.
 """
 
 from __future__ import annotations
@@ -213,6 +214,21 @@ def settle_shards(state: BuildState, folder: Path, dirty: set[int], exports: tup
     for summary in run_tasks(_reduce_task, tasks, count, engine):
         state.summaries[summary.shard] = summary
         advance(1)
+
+
+def settle_story_part(state: BuildState, folder: Path, shards: int, dirty: set[int], exports: tuple[str, ...],
+                      max_nodes: int) -> bool:
+    """Find the stories again when any shard changed (:func:`kg.storypieces.settle_stories`):
+    the part after the shards. Returns whether it was written."""
+    from .storypieces import settle_stories
+
+    if not dirty and shards in state.summaries:
+        return False
+    nt = piece_path(folder, shards, "nt")
+    if nt.exists():
+        os.replace(nt, piece_path(folder, shards, "nt-prev"))
+    state.summaries[shards] = settle_stories(folder, shards, exports, max_nodes)
+    return True
 
 
 def _size(path: Path) -> int:

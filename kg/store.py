@@ -120,7 +120,7 @@ def update_store(out_dir: Path, pieces: Any, recorded: dict[str, Any]) -> StoreU
     from .io import read_checked
     from .pieces import piece_path
 
-    current = {s: pieces.summaries[s].digest for s in range(pieces.shards)}
+    current = {s: pieces.summaries[s].digest for s in range(pieces.parts)}
     name = hashlib.sha256(repr(sorted(current.items())).encode()).hexdigest()[:16]
     link = out_dir / STORE_LINK
     update = StoreUpdate(out_dir, {"folder": f".store-{name}", "digests": current})

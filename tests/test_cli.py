@@ -92,7 +92,7 @@ def test_progress_lines_when_not_a_terminal_and_nothing_when_quiet(tmp_path, cap
     assert main(["build", str(ROOT / "data"), "--out", str(tmp_path / "a"), "--ner", "none"]) == 0
     err = capsys.readouterr().err.splitlines()
     steps = [line.split(":")[1].strip() for line in err if line.startswith("kg: ")]
-    assert steps == ["read and map", "settle shards", "write outputs", "make the SPARQL store"]
+    assert steps == ["read and map", "settle shards", "find stories", "write outputs", "make the SPARQL store"]
     assert any(line.startswith("kg: read and map: 18 files in ") for line in err)
     assert main(["build", str(ROOT / "data"), "--out", str(tmp_path / "b"), "--ner", "none", "-q"]) == 0
     assert capsys.readouterr().err == ""

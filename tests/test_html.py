@@ -47,27 +47,6 @@ LABEL_BOXES = """kg.view.get().filter(n => n.label).map(n => {
 })"""
 
 
-def with_stories(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """*graph* with story nodes as the build writes them (type ``story``: label, published,
-    last_published, article_count, outlet_count; an ``article → story`` edge for each member),
-    made here from the groups of two or more articles that related coverage joins."""
-    g = graph.copy()
-    articles = nx.Graph()
-    articles.add_nodes_from(n for n, t in g.nodes(data="type") if t == "article")
-    articles.add_edges_from((u, v) for u, v, r in g.edges(data="relation") if r == "related")
-    groups = sorted((sorted(c) for c in nx.connected_components(articles) if len(c) > 1), key=lambda c: (-len(c), c))
-    for i, members in enumerate(groups):
-        dates = sorted(str(g.nodes[a]["published"]) for a in members if g.nodes[a].get("published"))
-        outlets = {v for a in members for _, v, r in g.out_edges(a, data="relation") if r == "publisher"}
-        first = min(members, key=lambda a: (str(g.nodes[a].get("published") or "~"), a))
-        story = f"https://w3id.org/newskg/id/story/{i}"
-        g.add_node(story, type="story", label=g.nodes[first]["label"], article_count=len(members),
-                   outlet_count=len(outlets), **({"published": dates[0], "last_published": dates[-1]} if dates else {}))
-        for a in members:
-            g.add_edge(a, story, key="story", relation="story")
-    return g
-
-
 def readable(page) -> None:
     """Every label drawn is 11–16 px high on screen, and no two labelled nodes touch; kg
     placed them so (none had to give way in the browser)."""
@@ -161,11 +140,11 @@ def test_corpus_page_opens_on_overview(browser, corpus_out, corpus_result, tmp_p
         CORPUS_SHOT.write_bytes((tmp_path / "corpus.png").read_bytes())
     stories = [n for n in view.nodes if graph.nodes[n]["type"] == "story"]
     target = stories[0] if stories else max(view.nodes, key=lambda n: sum(h == n for h in view.home.values()))
-    articles = {graph.nodes[a]["label"] for a, h in view.home.items() if h == target}
+    articles = {a for a, h in view.home.items() if h == target}
     assert len(articles) >= 5
     target_id = page.evaluate(f"Object.values(kg.byId).find(n => n.iri === {target!r}).id")
     click_node(page, target_id)
-    unfolded = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].label)")
+    unfolded = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].iri)")
     assert page.evaluate("kg.view.length") == shown + len(articles) and set(unfolded) == articles
     assert "Fold its articles" in page.inner_text("#panel")
     click_node(page, target_id)
@@ -215,7 +194,7 @@ def test_labels_keep_their_size_on_screen(browser, corpus_out):
     page.evaluate("kg.network.fit()")
     page.evaluate(NEXT_FRAMES)
     first = page.evaluate("kgDrawn.splice(0)")
-    assert len({text for text, _ in first}) >= 10  # the whole graph shows its hubs' labels
+    assert len({text for text, _ in first}) >= 5  # the whole graph shows its hubs' labels
     assert max(px for _, px in first) < 16
     for step in ("search", "zoom"):
         if step == "search":
@@ -284,9 +263,10 @@ def test_malicious_headline_is_text(browser, tmp_path):
 
 @pytest.fixture(scope="module")
 def storied(corpus_result):
-    """The corpus page's graph with stories."""
+    """The corpus page's graph, with the stories the build found."""
     graph, _note = page_graph(corpus_result.pieces, DEFAULT_MAX_NODES)
-    return with_stories(graph)
+    assert sum(1 for _, d in graph.nodes(data=True) if d["type"] == "story") >= 20
+    return graph
 
 
 def test_overview_shows_stories_and_filters_them_by_date(browser, storied, tmp_path):

@@ -46,7 +46,7 @@ def test_sharded_build_is_the_same_graph_as_one_shard(tmp_path, monkeypatch):
     monkeypatch.setattr(shard_module, "LARGE_SHARDS", 16)
     many = tmp_path / "many"
     assert main(["build", str(CORPUS), "--out", str(many), "-q", "--ner", "none"]) == 0
-    assert len(list((many / ".kg-cache" / "shards").glob("*.nt"))) == 16
+    assert len(list((many / ".kg-cache" / "shards").glob("*.nt"))) == 16 + 1  # the shards, and the stories
     lines = (one / "graph.nt").read_bytes().splitlines()
     assert lines == sorted(lines)  # one shard: fully sorted
     assert sorted((many / "graph.nt").read_bytes().splitlines()) == lines

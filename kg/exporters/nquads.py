@@ -33,7 +33,7 @@ def quads(nt: bytes) -> Iterator[bytes]:
 
 
 def files(export: Export) -> Files:
-    for shard in range(export.pieces.shards):
+    for shard in range(export.pieces.parts):
         nt = export.pieces.chunk(shard, "nt")
         if nt:
             yield f"{FILENAME}/part-{shard:05d}.nq", quads(nt)

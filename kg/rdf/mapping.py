@@ -83,6 +83,7 @@ CLASSES = {
     "bias": [KG.BiasAssessment, SDO.Rating],
     "sdg": [KG.SDGAssessment],
     "goal": [KG.SustainableDevelopmentGoal],
+    "story": [KG.Story],
 }
 #: Edge relation → predicate.
 PREDICATES = {
@@ -99,6 +100,9 @@ PREDICATES = {
     "bias": KG.hasBiasAssessment,
     "sdg": KG.hasSDGAssessment,
     "goal": KG.goal,
+    "story": SDO.isPartOf,
+    "duplicate": KG.duplicateOf,
+    "covered_by": KG.coveredBy,
 }
 #: Url role → property of a recorded url.
 URL_PROPERTIES = {
@@ -198,6 +202,13 @@ def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
             yield s, SK.altLabel, _lit(alt)
         for same in d.get("same_as", []):
             yield s, SK.exactMatch, IRI(same)
+        return
+    if kind == "story":
+        yield s, SDO.name, _lit(d["label"])
+        for attr, pred in (("published", KG.firstPublished), ("last_published", KG.lastPublished),
+                           ("article_count", KG.articleCount), ("outlet_count", KG.outletCount)):
+            if d.get(attr) is not None:
+                yield s, pred, _lit(d[attr])
         return
     if kind == "goal":
         yield s, SK.prefLabel, _lit(d["label"])
