@@ -52,3 +52,7 @@ class OutputError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed or names an unknown library query."""
+
+
+class NetworkError(KGError):
+    """Another server could not be reached, refused, or answered with something that is not HTTP."""
