@@ -104,7 +104,7 @@ def request(method: str, url: str, body: bytes | None, headers: dict[str, str], 
         raise NetworkError(f"{where} refused the connection: is the server running?") from err
     except http.client.HTTPException as err:
         raise NetworkError(f"{where} sent an answer that is not valid HTTP ({type(err).__name__}: "
-                           f"{str(err)[:80]})") from err
+                           f"{str(err)[:60]!r})") from err
     except OSError as err:
         raise NetworkError(f"cannot talk to {where}: {err.strerror or err}") from err
     finally:
