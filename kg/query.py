@@ -321,10 +321,31 @@ def resolve_query(arg: str) -> tuple[str, list[Param] | None, str]:
         q = _library()[arg]
         return q.text, q.params, f"library query {arg}"
     path = Path(arg)
-    if arg.endswith((".rq", ".sparql")) or (len(arg) < 300 and "\n" not in arg and path.is_file()):
-        if not path.is_file():
-            raise QueryError(f"no such query file: {arg}")
-        return path.read_text(encoding="utf-8"), None, str(path)
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 300 and "\n" not in arg and _is_file(path)):
+        if not _is_file(path):
+            raise QueryError(f"no such query file: {arg[:200]}")
+        return _read_query_file(path), None, str(path)
     if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", arg, re.I):
         raise QueryError(f"{arg!r} is not a library query, a .rq file or a SPARQL query ('kg query --list' shows the library)")
     return arg, None, "inline query"
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long to be a file
+        return False
+
+
+def _read_query_file(path: Path) -> str:
+    """A query file's text, read no further than the longest query kg accepts."""
+    from .sparql_guard import MAX_QUERY_CHARS
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(4 * MAX_QUERY_CHARS + 1)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise QueryError(f"{path}: not UTF-8 text (byte {err.start})") from err
+    except OSError as err:
+        raise QueryError(f"cannot read {path}: {err.strerror or err}") from err
