@@ -256,9 +256,27 @@ def cmd_query(args: argparse.Namespace) -> int:
         sys.stdout.write(standalone(text, bindings, declared).rstrip("\n") + "\n")
         return EXIT_OK
     check_query(text, allow_service=args.allow_service)  # before loading anything
-    result = run(_open(args), text, bindings, declared, allow_service=args.allow_service)
-    sys.stdout.write(format_results(result, args.format))
+    store = _open(args)
+    # pyoxigraph does not look at Python's signal flag while it computes, so Ctrl-C would
+    # wait for the query to end; the default action stops the process at once instead
+    # (a query writes nothing that could be left half done).
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL) if threading_is_main() else None
+    try:
+        result = run(store, text, bindings, declared, allow_service=args.allow_service)
+        sys.stdout.write(format_results(result, args.format))
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return EXIT_OK
+
+
+def threading_is_main() -> bool:
+    """True in the main thread (the only one that may set signal handlers)."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _serving_spec(args: argparse.Namespace, scratch: Path):  # type: ignore[no-untyped-def]

@@ -268,3 +268,27 @@ def test_library_files_declare_their_prefixes():
         declared = {t.text.rstrip(":") for t in tokens(q.text) if t.kind == "pname" and t.text.endswith(":")}
         used = {t.text.split(":")[0] for t in tokens(q.text) if t.kind == "pname"}
         assert used <= declared, f"{q.name}: no PREFIX line for {used - declared}"
+
+
+def test_ctrl_c_stops_a_long_query_at_once(corpus_out):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "query", slow, "--store", str(corpus_out / "store")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)
+        assert proc.poll() is None  # still computing
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        proc.wait(10)
+        assert time.monotonic() - started < 2
+    finally:
+        proc.kill()
+        proc.wait()
