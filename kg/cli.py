@@ -297,8 +297,13 @@ def _serving_spec(args: argparse.Namespace, scratch: Path):  # type: ignore[no-u
     return StoreSpec(str(args.store), follow=True)
 
 
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import errno
+    import signal
     import socket
     import tempfile
 
@@ -318,6 +323,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                    "(another kg serve? pick another --port)") from err
             raise NetworkError(f"cannot listen on {args.host}:{args.port} (--host/--port): {err.strerror or err}") from err
         warn_if_exposed(args.host)
+        signal.signal(signal.SIGTERM, _stop_on_signal)  # clean up (workers, temporary copy) on kill too
         mode = "updates allowed, to a temporary copy" if args.allow_update else "read-only"
         print(f"SPARQL endpoint: http://{server.address_text()}/sparql ({mode}; queries stop after "
               f"{args.timeout:g} s); Ctrl-C stops", flush=True)

@@ -9,7 +9,10 @@ give a name, a description and parameters::
 
 Parameters are bound as RDF terms through pyoxigraph's substitutions
 (SEP-0007), never pasted into the query text. The ontology's prefixes
-(``schema:``, ``kg:``, ``skos:`` …) are predeclared.
+(``schema:``, ``kg:``, ``skos:`` …) are predeclared for inline queries; the
+library's files declare the ones they use, so they run unchanged elsewhere
+(:func:`standalone` writes the parameters in for another engine). Every text
+passes :func:`kg.sparql_guard.check_query` before it is parsed.
 
 >>> [q.name for q in library()][:2]
 ['articles-by-bias', 'articles-by-person']
