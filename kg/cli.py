@@ -1,8 +1,18 @@
 """The ``kg`` command line.
 
-Exit codes: 0 success (files that could not be read are reported, with a
-warning); 1 ``--strict`` and some file failed; 2 bad usage or bad query;
-3 outputs could not be written (e.g. another build holds the folder).
+Exit codes:
+
+* 0 success (files that could not be read are reported, with a warning);
+* 1 ``--strict`` and some file failed, or ``kg validate`` found the data not valid;
+* 2 bad usage: a bad option or argument, a bad or refused query, an input that is
+  not what the option asks for (e.g. ``kg view --graph`` on a file that is not GraphML);
+* 3 outputs could not be written (another build holds the folder, ``--out`` is a
+  folder or in a folder that does not exist);
+* 4 network or server failure: ``kg push`` could not reach the server, timed out,
+  was refused or got an answer that is not HTTP; ``kg serve`` could not listen on
+  the address (port in use, host name that does not resolve).
+
+Every error is one line on stderr, never a traceback.
 
 >>> main(["build", "--help"])  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
 usage: kg build ...
@@ -17,9 +27,49 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .version import __version__
-from .errors import KGError, OutputError, UnsupportedFormat
+from .errors import KGError, NetworkError, OutputError, UnsupportedFormat
 
-EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_OUTPUT, EXIT_NETWORK = 0, 1, 2, 3, 4
+
+
+def positive_int(text: str) -> int:
+    """An option's value as a whole number of at least 1.
+
+    >>> positive_int("5")
+    5
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 0."""
+    return positive_int(text) if text.strip() not in ("0", "+0", "-0") else 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text[:40]!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535 (0: any free port), not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text[:40]!r}") from None
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 86400 seconds, not {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
                         "also nquads: sharded N-Quads in nquads/)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any file failed to read")
     b.add_argument("--no-store", action="store_true", help="do not write the embedded SPARQL store")
-    b.add_argument("--max-nodes", type=int, default=None,
+    b.add_argument("--max-nodes", type=positive_int, default=None,
                    help="graph.html shows at most this many nodes, the most connected (default 5000)")
     b.add_argument("--workers", type=int, default=None, help="processes for reading (default: one per core)")
     b.add_argument("--ner", choices=["none", "rules", "spacy"], default=None,
@@ -56,32 +106,46 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml"], help="result format")
     q.add_argument("--store", type=Path, default=Path("output/store"), help="store folder (default output/store)")
     q.add_argument("--data", type=Path, action="append", default=[], help="query these RDF files instead of the store")
+    q.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE clauses (federated queries send requests to the urls they name)")
+    q.add_argument("--print-query", action="store_true",
+                   help="print the query with its parameters written in (for another SPARQL engine) instead of running it")
 
     s = sub.add_parser("serve", help="serve the store as a read-only SPARQL 1.1 endpoint on 127.0.0.1")
-    s.add_argument("--store", type=Path, default=Path("output/store"))
+    s.add_argument("--store", type=Path, default=Path("output/store"),
+                   help="store folder (default output/store; a new build is picked up without a restart)")
     s.add_argument("--data", type=Path, action="append", default=[], help="serve these RDF files instead")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=7878)
-    s.add_argument("--allow-update", action="store_true", help="accept SPARQL updates (in memory only)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    s.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0: any free port)")
+    s.add_argument("--timeout", type=_seconds, default=30.0,
+                   help="seconds a query may run before it is stopped (default 30)")
+    s.add_argument("--workers", type=positive_int, default=2, help="queries run at once, each in its own process (default 2)")
+    s.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. http://localhost:3000) read answers; repeatable")
+    s.add_argument("--allow-update", action="store_true", help="accept SPARQL updates (to a temporary copy of the store)")
+    s.add_argument("--allow-service", action="store_true",
+                   help="run SERVICE clauses (federated queries send requests to the urls they name)")
 
     p = sub.add_parser("push", help="load the graph into a SPARQL Graph Store Protocol server (replaces the graph)")
     p.add_argument("url", help="the server's graph store endpoint, e.g. http://localhost:7878/store")
     p.add_argument("--data", type=Path, default=Path("output/graph.nt"), help="N-Triples or Turtle to push")
     p.add_argument("--graph", default=None, help="named graph IRI (default https://w3id.org/newskg/graph)")
     p.add_argument("--default-graph", action="store_true", help="replace the default graph instead")
-    p.add_argument("--user")
+    p.add_argument("--user", help="user name, if the server asks (HTTP Digest or Basic)")
     p.add_argument("--password")
+    p.add_argument("--timeout", type=_seconds, default=60.0,
+                   help="seconds to wait for the server at each step (default 60)")
 
     w = sub.add_parser("view", help="write an interactive page for a slice of a built graph",
                        usage="kg view [--focus LABEL_OR_IRI --depth N] [--type T ...] [--since DATE] [--until DATE] [--max-nodes N]")
     w.add_argument("--graph", type=Path, default=Path("output/graph.graphml"), help="a graph written by kg build")
     w.add_argument("--out", type=Path, default=Path("output/view.html"))
     w.add_argument("--focus", help="a node's label or IRI: show its neighbourhood")
-    w.add_argument("--depth", type=int, default=1, help="steps around --focus (default 1)")
+    w.add_argument("--depth", type=_count, default=1, help="steps around --focus (default 1)")
     w.add_argument("--type", action="append", default=[], help="keep only nodes of this type (repeatable)")
     w.add_argument("--since", type=_date, help="articles published on or after this date (YYYY-MM-DD)")
     w.add_argument("--until", type=_date, help="articles published on or before this date")
-    w.add_argument("--max-nodes", type=int, default=None, help="keep the most connected nodes (default 5000)")
+    w.add_argument("--max-nodes", type=positive_int, default=None, help="keep the most connected nodes (default 5000)")
 
     v = sub.add_parser("validate", help="check an output against the SHACL shapes in ontology/shapes.ttl")
     v.add_argument("data", nargs="?", type=Path, default=Path("output/graph.ttl"))
@@ -168,21 +232,17 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _open(args: argparse.Namespace, writable: bool = False):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .store import load_files, open_store
 
     if args.data:
         return load_files(args.data)
-    if writable:
-        store = load_files([])
-        src = open_store(args.store)
-        store.extend(src.quads_for_pattern(None, None, None, None))
-        return store
     return open_store(args.store)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import format_results, library, resolve_query, run
+    from .query import format_results, library, resolve_query, run, standalone
+    from .sparql_guard import check_query
 
     if args.list:
         for q in library():
@@ -193,24 +253,88 @@ def cmd_query(args: argparse.Namespace) -> int:
         print("kg query: give a query, a .rq file or a library name (--list shows the library)", file=sys.stderr)
         return EXIT_USAGE
     text, declared, _origin = resolve_query(args.query)
-    result = run(_open(args), text, _params(args.param), declared)
-    sys.stdout.write(format_results(result, args.format))
+    bindings = _params(args.param)
+    if args.print_query:
+        sys.stdout.write(standalone(text, bindings, declared).rstrip("\n") + "\n")
+        return EXIT_OK
+    check_query(text, allow_service=args.allow_service)  # before loading anything
+    store = _open(args)
+    # pyoxigraph does not look at Python's signal flag while it computes, so Ctrl-C would
+    # wait for the query to end; the default action stops the process at once instead
+    # (a query writes nothing that could be left half done).
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL) if threading_is_main() else None
+    try:
+        result = run(store, text, bindings, declared, allow_service=args.allow_service)
+        sys.stdout.write(format_results(result, args.format))
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return EXIT_OK
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import make_server
+def threading_is_main() -> bool:
+    """True in the main thread (the only one that may set signal handlers)."""
+    import threading
 
-    store = _open(args, writable=args.allow_update)
-    server = make_server(store, args.host, args.port, allow_update=args.allow_update)
-    host, port = str(server.server_address[0]), int(server.server_address[1])
-    print(f"SPARQL endpoint: http://{host}:{port}/sparql ({'updates allowed, in memory' if args.allow_update else 'read-only'}); Ctrl-C stops", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    return threading.current_thread() is threading.main_thread()
+
+
+def _serving_spec(args: argparse.Namespace, scratch: Path):  # type: ignore[no-untyped-def]
+    """The store kg serve answers from: the built store (followed across rebuilds), or a
+    store made in *scratch* from --data files or as a writable copy for --allow-update."""
+    from .query_pool import StoreSpec
+    from .store import load_files, open_store
+
+    if args.data:
+        store = load_files(args.data, scratch / "store")
+        store.flush()
+        del store
+        return StoreSpec(str(scratch / "store"), writable=args.allow_update)
+    if args.allow_update:
+        open_store(args.store).backup(str(scratch / "store"))
+        return StoreSpec(str(scratch / "store"), writable=True)
+    open_store(args.store)  # a clear message now if there is none
+    return StoreSpec(str(args.store), follow=True)
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import errno
+    import signal
+    import socket
+    import tempfile
+
+    from .serve import ServeOptions, make_server, warn_if_exposed
+
+    options = ServeOptions(host=args.host, port=args.port, timeout=args.timeout, workers=args.workers,
+                           cors=tuple(args.cors), allow_update=args.allow_update, allow_service=args.allow_service)
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
+        spec = _serving_spec(args, Path(scratch))
+        try:
+            server = make_server(spec, options)
+        except socket.gaierror as err:
+            raise NetworkError(f"--host {args.host!r}: cannot resolve this name ({err.strerror})") from err
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise NetworkError(f"--port {args.port}: the port is already in use on {args.host} "
+                                   "(another kg serve? pick another --port)") from err
+            raise NetworkError(f"cannot listen on {args.host}:{args.port} (--host/--port): {err.strerror or err}") from err
+        warn_if_exposed(args.host)
+        signal.signal(signal.SIGTERM, _stop_on_signal)  # clean up (workers, temporary copy) on kill too
+        mode = "updates allowed, to a temporary copy" if args.allow_update else "read-only"
+        print(f"SPARQL endpoint: http://{server.address_text()}/sparql ({mode}; queries stop after "
+              f"{args.timeout:g} s); Ctrl-C stops", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
     return EXIT_OK
 
 
@@ -227,22 +351,46 @@ def cmd_push(args: argparse.Namespace) -> int:
 
         data = ox.serialize(load_files([args.data]).quads_for_pattern(None, None, None, None), format=ox.RdfFormat.N_QUADS)
     graph = None if args.default_graph else (args.graph or DEFAULT_GRAPH)
-    status = push(args.url, data, graph, args.user, args.password)
+    status = push(args.url, data, graph, args.user, args.password, timeout=args.timeout)
     lines = data.count(b"\n")
     print(f"pushed {lines} triples to {args.url} ({'default graph' if graph is None else graph}): HTTP {status}")
     return EXIT_OK
 
 
-def cmd_view(args: argparse.Namespace) -> int:
+def _read_view_graph(path: Path):  # type: ignore[no-untyped-def]
+    """The GraphML file kg build wrote, or one clear error naming --graph."""
+    import xml.etree.ElementTree as ET
+
     import networkx as nx
 
+    if not path.is_file():
+        raise KGError(f"no graph at {path}; run 'kg build' first (it writes graph.graphml)")
+    try:
+        graph = nx.read_graphml(path, force_multigraph=True)
+    except (ET.ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as err:
+        raise KGError(f"--graph {path}: not a GraphML file ({type(err).__name__}: {str(err)[:100]})") from err
+    bad = next((n for n, d in graph.nodes(data=True) if "type" not in d or "label" not in d), None)
+    if bad is None:
+        bad = next((f"{u}->{v}" for u, v, d in graph.edges(data=True) if "relation" not in d), None)
+    if bad is not None:
+        raise KGError(f"--graph {path}: not a graph written by kg build ({str(bad)[:60]} lacks kg's attributes)")
+    return graph
+
+
+def _check_out(path: Path) -> None:
+    if path.is_dir():
+        raise OutputError(f"--out {path}: is a folder; name the page to write, e.g. {path / 'view.html'}")
+    if not path.parent.is_dir():
+        raise OutputError(f"--out {path}: the folder {path.parent} does not exist")
+
+
+def cmd_view(args: argparse.Namespace) -> int:
     from . import views
     from .exporters.html import render_page
     from .io import atomic_write
 
-    if not args.graph.is_file():
-        raise KGError(f"no graph at {args.graph}; run 'kg build' first (it writes graph.graphml)")
-    graph = nx.read_graphml(args.graph, force_multigraph=True)
+    _check_out(args.out)
+    graph = _read_view_graph(args.graph)
     parts = []
     if args.focus:
         center = views.find_node(graph, args.focus)
@@ -256,9 +404,27 @@ def cmd_view(args: argparse.Namespace) -> int:
         parts.append(f"published {args.since or '…'} to {args.until or '…'}")
     graph, note = views.most_connected(graph, args.max_nodes or views.DEFAULT_MAX_NODES)
     title = "kg view" + (": " + "; ".join(parts) if parts else "")
-    atomic_write(args.out, render_page(graph, title=title, notice=note))
+    try:
+        atomic_write(args.out, render_page(graph, title=title, notice=note))
+    except OSError as err:
+        raise OutputError(f"--out {args.out}: cannot write: {err.strerror or err}") from err
     print(f"wrote {args.out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges. {note}".rstrip())
     return EXIT_OK
+
+
+def _read_rdf(path: Path):  # type: ignore[no-untyped-def]
+    """An RDF file as an rdflib graph, or one clear error naming it."""
+    import xml.sax
+
+    from rdflib import Graph
+    from rdflib.exceptions import ParserError
+    from rdflib.plugin import PluginException
+
+    try:
+        return Graph().parse(str(path))
+    except (SyntaxError, ValueError, ParserError, PluginException, xml.sax.SAXException, UnicodeDecodeError) as err:
+        first = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
+        raise KGError(f"{path}: not an RDF file kg can read ({first})") from err
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -266,8 +432,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     if not args.data.is_file():
         raise KGError(f"no such file: {args.data}")
-    conforms, text = validate(args.data)
-    print(f"{args.data}: {'valid' if conforms else 'NOT valid'} against ontology/shapes.ttl")
+    conforms, text = validate(_read_rdf(args.data))
+    print(f"{args.data}: {'valid' if conforms else 'NOT valid'} against kg's SHACL shapes (ontology/shapes.ttl)")
     if not conforms:
         print(text)
         return EXIT_FAILED_FILES
@@ -296,6 +462,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return EXIT_OUTPUT
+    except NetworkError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return EXIT_NETWORK
     except KGError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return EXIT_USAGE

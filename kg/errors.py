@@ -74,3 +74,7 @@ class NoArticles(ReadError):
     >>> isinstance(NoArticles("API error: rate limited", source="r.json"), ReadError)
     True
     """
+
+
+class NetworkError(KGError):
+    """Another server could not be reached, refused, or answered with something that is not HTTP."""

@@ -4,7 +4,13 @@
 so pushing again replaces the previous version instead of adding to it.
 Works with Oxigraph server (``/store``), Apache Jena Fuseki
 (``/DATASET/data``), GraphDB (``/repositories/REPO/rdf-graphs/service``)
-and Virtuoso (``/sparql-graph-crud``).
+and Virtuoso (``/sparql-graph-crud-auth``).
+
+With a user name, kg answers the server's challenge: HTTP Digest (RFC 7616,
+what Virtuoso asks for) or Basic. It first asks with a ``HEAD`` request, which
+carries no data, so a large graph is sent once. Every socket operation waits
+at most *timeout* seconds, and at most :data:`MAX_ANSWER` bytes of an answer
+are read. Anything that goes wrong on the way is a :class:`~kg.errors.NetworkError`.
 
 >>> graph_store_url("http://127.0.0.1:7878/store", "https://w3id.org/newskg/graph")
 'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fw3id.org%2Fnewskg%2Fgraph'
@@ -15,13 +21,30 @@ and Virtuoso (``/sparql-graph-crud``).
 from __future__ import annotations
 
 import base64
-import urllib.error
-import urllib.request
-from urllib.parse import quote
+import hashlib
+import http.client
+import os
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+from urllib.request import parse_http_list, parse_keqv_list
 
-from .errors import KGError
+from .errors import KGError, NetworkError
 
 DEFAULT_GRAPH = "https://w3id.org/newskg/graph"
+#: Seconds each socket operation may wait (connect, send, each read).
+DEFAULT_TIMEOUT = 60.0
+#: Bytes of a server's answer read at most (an answer to a PUT is a status line and a short note).
+MAX_ANSWER = 64 * 1024
+
+
+@dataclass
+class Answer:
+    """What a server said: status, reason, headers, and the start of the body."""
+
+    status: int
+    reason: str
+    headers: http.client.HTTPMessage
+    body: bytes
 
 
 def graph_store_url(endpoint: str, graph: str | None) -> str:
@@ -31,18 +54,129 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
 
 
 def push(endpoint: str, ntriples: bytes, graph: str | None = DEFAULT_GRAPH, user: str | None = None,
-         password: str | None = None, timeout: float = 300.0) -> int:
+         password: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> int:
     """Replace *graph* on the server with *ntriples*; return the HTTP status."""
-    request = urllib.request.Request(graph_store_url(endpoint, graph), data=ntriples, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
+    url = graph_store_url(endpoint, graph)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise KGError(f"not an http(s) url: {endpoint!r}")
+    headers = {"Content-Type": "application/n-triples"}
+    challenge = None
     if user is not None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
+        probe = request("HEAD", url, None, {}, timeout)
+        challenge = probe.headers.get("WWW-Authenticate") if probe.status == 401 else None
+        headers["Authorization"] = authorization(challenge, user, password or "", "PUT", url)
+    answer = request("PUT", url, ntriples, headers, timeout)
+    fresh = answer.headers.get("WWW-Authenticate")
+    if answer.status == 401 and user is not None and fresh and fresh != challenge:
+        headers["Authorization"] = authorization(fresh, user, password or "", "PUT", url)  # stale nonce
+        answer = request("PUT", url, ntriples, headers, timeout)
+    if answer.status >= 300:
+        detail = answer.body.decode("utf-8", errors="replace").strip().replace("\n", " ")[:300]
+        hint = ""
+        if answer.status == 401:
+            hint = " (give --user and --password)" if user is None else " (check --user and --password)"
+        raise NetworkError(f"{endpoint} refused the graph: HTTP {answer.status} {answer.reason}{hint}"
+                           + (f": {detail}" if detail else ""))
+    return answer.status
+
+
+def request(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float) -> Answer:
+    """One HTTP request; the answer's body is read up to :data:`MAX_ANSWER` bytes."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    where = f"{host}:{parts.port}" if parts.port else host
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - the user's own server
-            return int(response.status)
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", errors="replace")[:300]
-        raise KGError(f"{endpoint} refused the graph: HTTP {err.code} {err.reason}: {detail}") from err
-    except (urllib.error.URLError, OSError) as err:
-        raise KGError(f"cannot reach {endpoint}: {getattr(err, 'reason', err)}") from err
+        conn = cls(host, parts.port, timeout=timeout)
+    except ValueError as err:  # a port that is not a number
+        raise KGError(f"bad url {url!r}: {err}") from err
+    try:
+        conn.request(method, target, body=body, headers=headers)
+        response = conn.getresponse()
+        data = b"" if method == "HEAD" else _read(response, where)
+        return Answer(response.status, response.reason, response.headers, data)
+    except TimeoutError as err:
+        raise NetworkError(f"{where} did not answer within {timeout:g} s (--timeout)") from err
+    except ConnectionRefusedError as err:
+        raise NetworkError(f"{where} refused the connection: is the server running?") from err
+    except http.client.HTTPException as err:
+        raise NetworkError(f"{where} sent an answer that is not valid HTTP ({type(err).__name__}: "
+                           f"{str(err)[:60]!r})") from err
+    except OSError as err:
+        raise NetworkError(f"cannot talk to {where}: {err.strerror or err}") from err
+    finally:
+        conn.close()
+
+
+def _read(response: http.client.HTTPResponse, where: str) -> bytes:
+    """The body, at most :data:`MAX_ANSWER` bytes; an answer cut short is an error."""
+    data = b""
+    while len(data) < MAX_ANSWER:
+        chunk = response.read(min(16384, MAX_ANSWER - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    if len(data) < MAX_ANSWER and response.length:  # Content-Length promised more than came
+        raise NetworkError(f"{where} closed the connection {response.length} bytes before the end of its answer")
+    return data
+
+
+def authorization(challenge: str | None, user: str, password: str, method: str, url: str) -> str:
+    """The ``Authorization`` header answering *challenge* (Digest or Basic; ``None``: Basic).
+
+    >>> authorization(None, "dba", "dba", "PUT", "http://h/x")
+    'Basic ZGJhOmRiYQ=='
+    """
+    if challenge and challenge.strip().lower().startswith("digest"):
+        return digest(challenge, user, password, method, url)
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+_HASHES = {"MD5": "md5", "MD5-SESS": "md5", "SHA-256": "sha256", "SHA-256-SESS": "sha256",
+           "SHA-512-256": "sha512_256", "SHA-512-256-SESS": "sha512_256"}
+
+
+def digest(challenge: str, user: str, password: str, method: str, url: str, cnonce: str | None = None) -> str:
+    """An HTTP Digest ``Authorization`` header (RFC 7616) answering *challenge*.
+
+    The example of RFC 2617, section 3.5:
+
+    >>> header = digest('Digest realm="testrealm@host.com", qop="auth,auth-int", '
+    ...                 'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
+    ...                 "Mufasa", "Circle Of Life", "GET", "http://www.nowhere.org/dir/index.html", cnonce="0a4f113b")
+    >>> 'response="6629fae49393a05397450978507c4ef1"' in header
+    True
+    """
+    fields = parse_keqv_list(parse_http_list(challenge.strip()[len("digest"):].strip()))
+    fields = {k.lower(): v for k, v in fields.items()}
+    algorithm = fields.get("algorithm", "MD5").upper()
+    if algorithm not in _HASHES or "nonce" not in fields:
+        raise NetworkError(f"the server asks for Digest authentication kg cannot answer (algorithm {algorithm})")
+
+    def h(text: str) -> str:
+        return hashlib.new(_HASHES[algorithm], text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+    parts = urlsplit(url)
+    uri = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    realm, nonce = fields.get("realm", ""), fields["nonce"]
+    cnonce = cnonce or os.urandom(8).hex()
+    ha1 = h(f"{user}:{realm}:{password}")
+    if algorithm.endswith("-SESS"):
+        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
+    ha2 = h(f"{method}:{uri}")
+    qops = [q.strip() for q in fields.get("qop", "").split(",") if q.strip()]
+    out = {"username": user, "realm": realm, "nonce": nonce, "uri": uri, "algorithm": algorithm}
+    if "auth" in qops:
+        out.update(qop="auth", nc="00000001", cnonce=cnonce)
+        out["response"] = h(f"{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}")
+    elif qops:
+        raise NetworkError(f"the server asks for Digest qop {','.join(qops)}, which kg cannot answer")
+    else:
+        out["response"] = h(f"{ha1}:{nonce}:{ha2}")
+    if "opaque" in fields:
+        out["opaque"] = fields["opaque"]
+    unquoted = {"algorithm", "qop", "nc"}
+    return "Digest " + ", ".join(f"{k}={v}" if k in unquoted else f'{k}="{v}"' for k, v in out.items())

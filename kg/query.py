@@ -9,7 +9,10 @@ give a name, a description and parameters::
 
 Parameters are bound as RDF terms through pyoxigraph's substitutions
 (SEP-0007), never pasted into the query text. The ontology's prefixes
-(``schema:``, ``kg:``, ``skos:`` …) are predeclared.
+(``schema:``, ``kg:``, ``skos:`` …) are predeclared for inline queries; the
+library's files declare the ones they use, so they run unchanged elsewhere
+(:func:`standalone` writes the parameters in for another engine). Every text
+passes :func:`kg.sparql_guard.check_query` before it is parsed.
 
 >>> [q.name for q in library()][:2]
 ['articles-by-bias', 'articles-by-person']
@@ -28,6 +31,7 @@ from typing import Any
 
 from .errors import QueryError
 from .namespaces import PREFIXES
+from .sparql_guard import check_query, tokens
 
 PARAM_TYPES = ("iri", "article", "literal", "integer", "date")
 _HEADER = re.compile(r"^#\s*(name|description|param):\s*(.+)$")
@@ -121,12 +125,26 @@ def bind_value(value: str, type_: str) -> Any:
         except InvalidUrl as err:
             raise QueryError(f"not an article IRI or url: {value!r}") from err
     if type_ == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise QueryError(f"not an integer: {value!r}")
-        return ox.Literal(str(int(value)), datatype=ox.NamedNode(xsd + "integer"))
+        return ox.Literal(integer_text(value), datatype=ox.NamedNode(xsd + "integer"))
     if type_ == "date":
         return ox.Literal(value, datatype=ox.NamedNode(xsd + "date"))
     return ox.Literal(value)
+
+
+def integer_text(value: str) -> str:
+    """The canonical form of an integer parameter, refused past 64 bits (Oxigraph's range).
+
+    >>> integer_text(" +007 ")
+    '7'
+    """
+    text = value.strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise QueryError(f"not an integer: {value[:40]!r}")
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 19 or not -(2**63) <= int(sign + digits) < 2**63:
+        raise QueryError(f"integer out of range ({len(digits)} digits): at most {2**63 - 1}")
+    return sign + digits if digits != "0" else "0"
 
 
 def guess_value(value: str) -> Any:
@@ -146,21 +164,22 @@ def substitutions(params: dict[str, str], declared: list[Param] | None) -> dict[
     import pyoxigraph as ox
 
     out = {}
+    known = {p.name: p for p in declared or []}
     if declared is not None:
-        known = {p.name: p for p in declared}
         for name in params:
             if name not in known:
                 raise QueryError(f"unknown parameter {name!r} (this query takes: {', '.join(known) or 'none'})")
         for p in declared:
             if p.name not in params and not p.optional:
                 raise QueryError(f"missing parameter: --param {p.name}=… ({p.help})")
-        for name, value in params.items():
-            out[ox.Variable(name)] = bind_value(value, known[name].type)
-    else:
-        for name, value in params.items():
-            if not re.fullmatch(r"\w+", name):
-                raise QueryError(f"bad parameter name {name!r}")
-            out[ox.Variable(name)] = guess_value(value)
+    for name, value in params.items():
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"--param {name[:40]!r}: bad parameter name")
+        try:
+            term = bind_value(value, known[name].type) if declared is not None else guess_value(value)
+        except QueryError as err:
+            raise QueryError(f"--param {name}: {err}") from None
+        out[ox.Variable(name)] = term
     return out
 
 
@@ -182,8 +201,14 @@ def syntax_error(err: Exception, text: str) -> QueryError:
     return QueryError(f"SPARQL syntax error at line {line}, column {column}:\n  {shown}\n  {' ' * max(column - 1, 0)}^\nhint: {hint}")
 
 
-def run(store: Any, text: str, params: dict[str, str] | None = None, declared: list[Param] | None = None) -> Any:
-    """Run *text* on *store*; the result is pyoxigraph's (solutions, triples or boolean)."""
+def run(store: Any, text: str, params: dict[str, str] | None = None, declared: list[Param] | None = None,
+        allow_service: bool = False) -> Any:
+    """Run *text* on *store*; the result is pyoxigraph's (solutions, triples or boolean).
+
+    The text is checked first (:func:`kg.sparql_guard.check_query`): too long, too
+    deep, or a ``SERVICE`` clause without *allow_service* is refused unparsed.
+    """
+    check_query(text, allow_service=allow_service)
     subs = substitutions(params or {}, declared)
     try:
         return store.query(text, prefixes=dict(PREFIXES), substitutions=subs or None)
@@ -191,6 +216,45 @@ def run(store: Any, text: str, params: dict[str, str] | None = None, declared: l
         raise syntax_error(err, text) from err
     except (OSError, ValueError, RuntimeError) as err:
         raise QueryError(f"query failed: {err}") from err
+
+
+def standalone(text: str, params: dict[str, str], declared: list[Param] | None = None) -> str:
+    """*text* with its parameters written in as a ``VALUES`` block at the start of the
+    ``WHERE`` clause: a query any SPARQL engine runs as kg runs it with ``--param``.
+
+    >>> standalone("SELECT ?n WHERE { ?s ?p ?n }", {"n": "3"})
+    'SELECT ?n WHERE { VALUES ?n { "3"^^<http://www.w3.org/2001/XMLSchema#integer> } ?s ?p ?n }'
+    """
+    subs = substitutions(params, declared)
+    if not subs:
+        return text
+    where = _where_brace(text)
+    names = " ".join(f"?{v.value}" for v in subs)
+    terms = " ".join(str(t) for t in subs.values())
+    block = f"VALUES ?{next(iter(subs)).value} {{ {terms} }}" if len(subs) == 1 else f"VALUES ({names}) {{ ({terms}) }}"
+    return text[:where + 1] + " " + block + text[where + 1:]
+
+
+def _where_brace(text: str) -> int:
+    """Offset of the ``{`` that opens the outermost ``WHERE`` group of *text*."""
+    depth, seen_where, template = 0, False, False
+    for token in tokens(text):
+        word = token.text.upper() if token.kind == "word" else ""
+        if depth == 0 and word == "WHERE":
+            seen_where = True
+        elif depth == 0 and word == "CONSTRUCT":
+            template = True
+        elif token.kind == "punct" and token.text in "({[":
+            if token.text == "{" and depth == 0 and not template:
+                return token.start
+            if token.text == "{" and depth == 0 and seen_where:
+                return token.start
+            depth += 1
+        elif token.kind == "punct" and token.text in ")}]":
+            depth -= 1
+            if depth == 0 and template and not seen_where:
+                template = False  # the CONSTRUCT template is over; the next group is the pattern
+    raise QueryError("no WHERE clause to bind the parameters in")
 
 
 def term_text(term: Any) -> str:
@@ -260,10 +324,31 @@ def resolve_query(arg: str) -> tuple[str, list[Param] | None, str]:
         q = _library()[arg]
         return q.text, q.params, f"library query {arg}"
     path = Path(arg)
-    if arg.endswith((".rq", ".sparql")) or (len(arg) < 300 and "\n" not in arg and path.is_file()):
-        if not path.is_file():
-            raise QueryError(f"no such query file: {arg}")
-        return path.read_text(encoding="utf-8"), None, str(path)
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 300 and "\n" not in arg and _is_file(path)):
+        if not _is_file(path):
+            raise QueryError(f"no such query file: {arg[:200]}")
+        return _read_query_file(path), None, str(path)
     if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", arg, re.I):
         raise QueryError(f"{arg!r} is not a library query, a .rq file or a SPARQL query ('kg query --list' shows the library)")
     return arg, None, "inline query"
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long to be a file
+        return False
+
+
+def _read_query_file(path: Path) -> str:
+    """A query file's text, read no further than the longest query kg accepts."""
+    from .sparql_guard import MAX_QUERY_CHARS
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(4 * MAX_QUERY_CHARS + 1)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise QueryError(f"{path}: not UTF-8 text (byte {err.start})") from err
+    except OSError as err:
+        raise QueryError(f"cannot read {path}: {err.strerror or err}") from err

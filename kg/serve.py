@@ -4,98 +4,163 @@
 form with ``query=``) answer with the format the client accepts: SPARQL
 results as JSON, XML, CSV or TSV; graphs as Turtle, N-Triples or JSON-LD.
 Updates are refused (403) unless the server was started with
-``allow_update``; the store is opened read-only then anyway. ``/`` shows a
-small page saying where the endpoint is.
+``allow_update`` (they then change a temporary copy of the store).
 
->>> negotiate("application/sparql-results+json, */*;q=0.1", SELECT_TYPES)
-'application/sparql-results+json'
+Safe to leave running on a real machine:
+
+* **Time**: every query runs in a worker process and is stopped when it runs
+  longer than ``timeout`` (default 30 s); see :mod:`kg.query_pool`.
+* **Size**: queries are checked before parsing (:mod:`kg.sparql_guard`);
+  request bodies are at most :data:`MAX_BODY` bytes; answers at most
+  :data:`kg.query_pool.MAX_RESULT_BYTES`.
+* **Connections**: at most :data:`MAX_CONNECTIONS` are served at once; one
+  more gets an immediate 503. Each socket read or write waits at most
+  :data:`SOCKET_TIMEOUT` seconds, so a client that connects and says
+  nothing is dropped.
+* **Other web pages**: the ``Host`` header must name this server (127.0.0.1,
+  localhost or [::1] with its port when bound to loopback; the bound name or
+  address otherwise), which defeats DNS rebinding. A request a browser sends
+  from another origin (``Origin`` header) is refused unless that origin was
+  named with ``--cors``; only those origins get CORS headers.
+* **Requests to elsewhere**: ``SERVICE`` clauses are refused unless
+  ``allow_service``.
+
+>>> allowed_hosts("127.0.0.1", 7878) >= {"127.0.0.1:7878", "localhost:7878", "[::1]:7878"}
+True
 """
 
 from __future__ import annotations
 
-import json
+import ipaddress
+import socket
+import sys
 import threading
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import QueryError
-from .query import run
+from .query_pool import Answer, Job, QueryPool, StoreSpec
 
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
-}
+#: Largest request body accepted (a query or an update), in bytes.
 MAX_BODY = 1024 * 1024
+#: Requests served at once; one more is answered 503 at once.
+MAX_CONNECTIONS = 64
+#: Seconds a socket read or write may wait (a silent client is dropped after this).
+SOCKET_TIMEOUT = 10.0
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
-def negotiate(accept: str, offered: dict[str, str]) -> str:
-    """The first offered media type the ``Accept`` header allows (by q), else the first offered."""
-    choices = []
-    for n, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        choices.append((-q, n, bits[0].lower()))
-    for _q, _n, media in sorted(choices):
-        if media in offered:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            for candidate in offered:
-                if media == "*/*" or candidate.startswith(media[:-1]):
-                    return candidate
-    return next(iter(offered))
+@dataclass
+class ServeOptions:
+    """How ``kg serve`` runs (the defaults are the safe ones)."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 30.0
+    workers: int = 2
+    cors: tuple[str, ...] = ()
+    allow_update: bool = False
+    allow_service: bool = False
+    max_connections: int = MAX_CONNECTIONS
+    socket_timeout: float = SOCKET_TIMEOUT
+    extra_hosts: tuple[str, ...] = field(default_factory=tuple)
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.1, ::1, localhost and the like."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """``Host`` header values that name a server bound to *host*:*port*."""
+    names = {h.lower() for h in (host, f"[{host}]" if ":" in host else host)}
+    if is_loopback(host):
+        names |= set(LOOPBACK_NAMES)
+    out = {f"{name}:{port}" for name in names}
+    if port == 80:
+        out |= names
+    return out
+
+
+def _ip_literal(hostport: str) -> bool:
+    host = hostport.rsplit(":", 1)[0] if not hostport.endswith("]") else hostport
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
 
 
 class Handler(BaseHTTPRequestHandler):
-    """One SPARQL protocol request."""
+    """One SPARQL protocol request (the server holds the options and the pool)."""
 
-    server_version = "kg-sparql/1"
-    store: Any = None
-    allow_update = False
+    server_version = "kg-sparql/2"
+    server: KGServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep stdout for results
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep the console for errors
         pass
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    # -- sending ---------------------------------------------------------------------------
+    def _send(self, answer: Answer, extra: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.media)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for key, value in {**self._cors_headers(), **(extra or {})}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
+        except OSError:  # the client went away or stopped reading
+            self.close_connection = True
 
     def _error(self, status: int, message: str) -> None:
-        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+        self._send(Answer.error(status, message))
 
-    def do_OPTIONS(self) -> None:  # CORS preflight for YASGUI in a browser
-        self.send_response(204)
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-        self.end_headers()
+    def _cors_headers(self) -> dict[str, str]:
+        origin = self.headers.get("Origin") if self.headers else None
+        if origin and (origin in self.server.options.cors or "*" in self.server.options.cors):
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return {}
+
+    # -- checks every request passes -------------------------------------------------------
+    def _admitted(self) -> bool:
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not self.server.host_ok(host):
+            self._error(403, f"Host {host[:80]!r} is not this server's address; use http://{self.server.address_text()}/")
+            return False
+        origin = self.headers.get("Origin")
+        if origin and origin != "null" and not self._same_origin(origin, host) and not self._cors_headers():
+            self._error(403, f"requests from web pages at {origin[:80]} are not allowed (start kg serve with --cors ORIGIN)")
+            return False
+        return True
+
+    def _same_origin(self, origin: str, host: str) -> bool:
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and (parts.netloc.lower() == host or f"{parts.netloc.lower()}:80" == host)
+
+    # -- methods ---------------------------------------------------------------------------
+    def do_OPTIONS(self) -> None:  # CORS preflight
+        if not self._admitted():
+            return
+        self._send(Answer(204, b""), {"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                      "Access-Control-Allow-Headers": "Content-Type, Accept"}
+                   if self._cors_headers() else {})
 
     def do_GET(self) -> None:
+        if not self._admitted():
+            return
         parts = urlsplit(self.path)
         if parts.path in ("/", "/index.html") and not parts.query:
-            page = "<!DOCTYPE html><title>kg SPARQL endpoint</title><p>SPARQL 1.1 endpoint: <code>/sparql</code> (read-only).</p>"
-            self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+            page = ("<!DOCTYPE html><title>kg SPARQL endpoint</title>"
+                    "<p>SPARQL 1.1 endpoint: <code>/sparql</code> (read-only).</p>")
+            self._send(Answer(200, page.encode("utf-8"), "text/html; charset=utf-8"))
             return
         if parts.path not in ("/sparql", "/query"):
             self._error(404, "not found; the endpoint is /sparql")
@@ -103,84 +168,151 @@ class Handler(BaseHTTPRequestHandler):
         form = parse_qs(parts.query)
         if "update" in form:
             self._error(405, "updates must be POSTed")
-            return
-        if "query" not in form:
+        elif "query" not in form:
             self._error(400, "missing 'query' parameter")
-            return
-        self._answer(form["query"][0])
+        else:
+            self._run(form["query"][0], update=False)
 
     def do_POST(self) -> None:
-        parts = urlsplit(self.path)
-        if parts.path not in ("/sparql", "/query", "/update"):
+        if not self._admitted():
+            return
+        if urlsplit(self.path).path not in ("/sparql", "/query", "/update"):
             self._error(404, "not found; the endpoint is /sparql")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._error(413, "request too large")
+        body = self._body()
+        if body is None:
             return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype == "application/sparql-update" or (ctype == "application/x-www-form-urlencoded" and "update" in parse_qs(body)):
-            self._update(body if ctype == "application/sparql-update" else parse_qs(body)["update"][0])
-            return
-        if ctype == "application/sparql-query":
-            self._answer(body)
+        form = parse_qs(body) if ctype == "application/x-www-form-urlencoded" else {}
+        if ctype == "application/sparql-update" or "update" in form:
+            self._run(body if ctype == "application/sparql-update" else form["update"][0], update=True)
+        elif ctype == "application/sparql-query":
+            self._run(body, update=False)
         elif ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(body)
             if "query" not in form:
                 self._error(400, "missing 'query' parameter")
-                return
-            self._answer(form["query"][0])
+            else:
+                self._run(form["query"][0], update=False)
         else:
             self._error(415, "send application/sparql-query or a form with query=")
 
-    def _update(self, text: str) -> None:
-        if not self.allow_update:
+    def _body(self) -> str | None:
+        raw = self.headers.get("Content-Length")
+        try:
+            length = int(raw) if raw is not None else 0
+            if length < 0:
+                raise ValueError
+        except ValueError:
+            self._error(400, f"bad Content-Length header: {str(raw)[:40]!r}")
+            self.close_connection = True
+            return None
+        if length > MAX_BODY:
+            self._error(413, f"request body of {length:,} bytes; at most {MAX_BODY:,}")
+            self.close_connection = True
+            return None
+        try:
+            data = self.rfile.read(length)
+        except OSError:  # includes the socket timeout
+            self.close_connection = True
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def _run(self, text: str, update: bool) -> None:
+        options = self.server.options
+        if update and not options.allow_update:
             self._error(403, "this endpoint is read-only: updates are refused")
             return
+        # the checks on the text (size, depth, SERVICE) run in the worker too: under its time limit
+        job = Job(text, self.headers.get("Accept") or "*/*", update, options.allow_service)
+        self._send(self.server.pool.run(job))
+
+
+class KGServer(ThreadingHTTPServer):
+    """A threading HTTP server with a bound on the requests it serves at once."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, options: ServeOptions, spec: StoreSpec) -> None:
+        self.options = options
+        self._slots = threading.BoundedSemaphore(options.max_connections)
+        if ":" in options.host.strip("[]"):
+            self.address_family = socket.AF_INET6
+        # the handler's timeout applies to every socket read and write of a request
+        handler = type("KGHandler", (Handler,), {"timeout": options.socket_timeout})
+        super().__init__((options.host.strip("[]"), options.port), handler)  # binds: OSError if it cannot
+        self.port = int(self.server_address[1])
+        self._wildcard = options.host in ("0.0.0.0", "::", "")
+        self._hosts = allowed_hosts(options.host, self.port) | {h.lower() for h in options.extra_hosts}
+        if self._wildcard:
+            self._hosts |= allowed_hosts("localhost", self.port) | allowed_hosts(socket.gethostname().lower(), self.port)
+        workers = 1 if options.allow_update else options.workers  # one writer holds the copy
+        self.pool = QueryPool(spec, workers, options.timeout)
+
+    def host_ok(self, host: str) -> bool:
+        """True when a ``Host`` header names this server (any IP literal if bound to all addresses)."""
+        if host in self._hosts:
+            return True
+        return self._wildcard and _ip_literal(host) and host.rsplit(":", 1)[-1] == str(self.port)
+
+    def address_text(self) -> str:
+        host = self.options.host if self.options.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        return f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
         try:
-            self.store.update(text)
-        except (SyntaxError, OSError, ValueError) as err:
-            self._error(400, f"update failed: {err}")
-            return
-        self._send(204, b"", "text/plain")
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
 
-    def _answer(self, text: str) -> None:
-        import pyoxigraph as ox
-
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
-            result = run(self.store, text)
-        except QueryError as err:
-            self._error(400, str(err))
-            return
-        accept = self.headers.get("Accept") or "*/*"
-        if isinstance(result, ox.QueryTriples):
-            media = negotiate(accept, GRAPH_TYPES)
-            body = bytes(ox.serialize(list(result), format=getattr(ox.RdfFormat, GRAPH_TYPES[media])) or b"")
-            self._send(200, body, media + "; charset=utf-8")
-            return
-        media = negotiate(accept, SELECT_TYPES)
-        fmt = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[SELECT_TYPES[media]]
-        media = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml"}.get(
-            SELECT_TYPES[media], media)
-        self._send(200, bytes(result.serialize(format=fmt) or b""), media + "; charset=utf-8")
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: socket.socket) -> None:
+        """Answer 503 without reading the request (the server is at its limit)."""
+        body = b"too many requests at once; try again shortly\n"
+        try:
+            request.settimeout(0.5)
+            request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                            b"Retry-After: 2\r\nConnection: close\r\nContent-Length: " + str(len(body)).encode()
+                            + b"\r\n\r\n" + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        pool = getattr(self, "pool", None)  # None when binding failed
+        if pool is not None:
+            pool.close()
 
 
-def make_server(store: Any, host: str = "127.0.0.1", port: int = 7878, allow_update: bool = False) -> ThreadingHTTPServer:
-    """A server bound to *host*:*port* (port 0: any free port) answering from *store*."""
-    handler = type("KGHandler", (Handler,), {"store": store, "allow_update": allow_update})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+def make_server(spec: StoreSpec, options: ServeOptions | None = None) -> KGServer:
+    """A server bound to ``options.host``:``options.port`` (port 0: any free port) answering from *spec*.
+
+    Raises :class:`OSError` when the address cannot be used (in use, not resolvable).
+    """
+    return KGServer(options or ServeOptions(), spec)
 
 
-def serve_in_thread(store: Any, host: str = "127.0.0.1", port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    """Start a server in a background thread (for notebooks and tests); call ``server.shutdown()``."""
-    server = make_server(store, host, port)
+def serve_in_thread(spec: StoreSpec, options: ServeOptions | None = None) -> tuple[KGServer, threading.Thread]:
+    """Start a server in a background thread (for notebooks and tests); stop it with
+    ``server.shutdown(); server.server_close()``."""
+    server = make_server(spec, options or ServeOptions(port=0))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, thread
 
 
-__all__ = ["make_server", "serve_in_thread", "negotiate", "json"]
+def warn_if_exposed(host: str) -> None:
+    """Say so on stderr when the server listens beyond this machine."""
+    if not is_loopback(host):
+        print(f"warning: listening on {host}: anyone who can reach this machine on the network can query "
+              "the graph (use --host 127.0.0.1 to keep it local)", file=sys.stderr)

@@ -182,16 +182,20 @@ def open_store(path: Path) -> Any:
     resolved = path.resolve()
     if not resolved.is_dir():
         raise KGError(f"no SPARQL store at {path}; run 'kg build' first or give --data FILE")
-    return ox.Store.read_only(str(resolved))
+    try:
+        return ox.Store.read_only(str(resolved))
+    except OSError as err:
+        raise KGError(f"cannot open the SPARQL store at {path}: {err}") from err
 
 
-def load_files(paths: list[Path]) -> Any:
-    """An in-memory store with RDF files (Turtle, N-Triples, N-Quads, JSON-LD, …) loaded."""
+def load_files(paths: list[Path], folder: Path | None = None) -> Any:
+    """A store with RDF files (Turtle, N-Triples, N-Quads, JSON-LD, …) loaded: in memory,
+    or on disk in *folder*."""
     import pyoxigraph as ox
 
     from .errors import KGError
 
-    store = ox.Store()
+    store = ox.Store(str(folder)) if folder is not None else ox.Store()
     for path in paths:
         try:
             fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE

@@ -1,24 +1,33 @@
-"""Check a graph against the SHACL shapes in ``ontology/shapes.ttl`` (pySHACL).
+"""Check a graph against kg's SHACL shapes (``ontology/shapes.ttl``) with pySHACL.
 
->>> SHAPES.name
+The ontology lives in the repository's ``ontology/`` folder; ``kg/ontology`` is a
+link to it, so the same files are package data in a wheel and found the same way
+from a source checkout or an installed package.
+
+>>> shapes_path().name
 'shapes.ttl'
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SHAPES = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
+
+def ontology_file(name: str) -> Path:
+    """A file of kg's ontology folder (``kg.ttl``, ``shapes.ttl``), wherever kg is installed."""
+    path = Path(str(resources.files("kg").joinpath("ontology", name)))
+    if not path.is_file():
+        from .errors import KGError
+
+        raise KGError(f"kg's ontology file {name} is missing from {path.parent}; reinstall kg")
+    return path
 
 
 def shapes_path() -> Path:
-    """The shapes file: in the source tree, or installed beside the package."""
-    if SHAPES.is_file():
-        return SHAPES
-    from importlib import resources
-
-    return Path(str(resources.files("kg").joinpath("shapes.ttl")))
+    """The SHACL shapes file."""
+    return ontology_file("shapes.ttl")
 
 
 def validate(data: Any) -> tuple[bool, str]:

@@ -1,31 +1,68 @@
-"""The SPARQL endpoint with a real SPARQL client, and kg push into a real Oxigraph server."""
+"""kg serve: the SPARQL endpoint with a real SPARQL client, and what keeps it safe to run:
+time limits that free the CPU, bounded connections, Host and Origin checks, no requests
+to elsewhere, a crash-proof parser, a new build seen without a restart."""
 
 from __future__ import annotations
 
-import shutil
+import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from kg.push import push
-from kg.serve import serve_in_thread
-from kg.store import open_store
+from kg.query_pool import StoreSpec
+from kg.serve import ServeOptions, serve_in_thread
+from kg.store import write_store
+
+from .servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+class Endpoint:
+    def __init__(self, server):
+        self.server = server
+        self.port = server.port
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+
+    def ask(self, query: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+        """(status, headers, body) of a GET query."""
+        request = urllib.request.Request(self.url + "?" + urllib.parse.urlencode({"query": query}), headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read()
 
 
 @pytest.fixture()
-def endpoint(seeds_out):
-    server, thread = serve_in_thread(open_store(seeds_out / "store"), "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}/sparql"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+def serve(seeds_out):
+    servers = []
+
+    def start(spec: StoreSpec | None = None, **options) -> Endpoint:
+        spec = spec or StoreSpec(str(seeds_out / "store"), follow=True)
+        server, thread = serve_in_thread(spec, ServeOptions(port=0, **options))
+        servers.append((server, thread))
+        return Endpoint(server)
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture()
+def endpoint(serve) -> str:
+    return serve().url
 
 
 def test_sparqlwrapper_select_and_construct(endpoint):
@@ -72,51 +109,282 @@ def test_csv_by_content_negotiation(endpoint):
         assert response.read() == b"x\r\n1\r\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# -- no requests to elsewhere -------------------------------------------------------------------
+
+class Listener:
+    """A socket on 127.0.0.1 that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.hits = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.hits += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 @pytest.fixture()
-def oxigraph_server(tmp_path):
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def test_service_clause_is_refused_unless_allowed(serve, listener):
+    query = f"select * where {{ sErViCe\n<http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    status, _h, body = serve().ask(query)
+    assert status == 400 and b"--allow-service" in body
+    time.sleep(0.3)
+    assert listener.hits == 0
+    serve(allow_service=True).ask(query)
+    time.sleep(0.3)
+    assert listener.hits >= 1  # allowed: the engine does call the url
+
+
+def test_deeply_nested_query_is_refused_and_the_server_lives_on(serve):
+    ep = serve()
+    deep = "SELECT * WHERE { FILTER(" + "(" * 6000 + "1" + ")" * 6000 + ") }"
+    status, _h, body = ep.ask(deep)
+    assert status == 400 and b"nests" in body and body.count(b"\n") == 1
+    assert ep.ask("SELECT (1 AS ?x) {}", {"Accept": "text/csv"})[2] == b"x\r\n1\r\n"
+
+
+# -- time limits -------------------------------------------------------------------------------
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int) -> float:
+    """CPU time of *root* and every process below it."""
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
         try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+            total += cpu_seconds(pid)
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        todo += [int(c) for c in children]
+    return total
 
 
-def count(base: str, graph: str) -> int:
-    from SPARQLWrapper import JSON, SPARQLWrapper
+def test_a_query_past_the_time_limit_is_stopped_and_its_worker_replaced(serve):
+    ep = serve(timeout=1.0, workers=1)
+    before = ep.server.pool.pids()
+    started = time.monotonic()
+    status, _h, body = ep.ask(SLOW)
+    took = time.monotonic() - started
+    assert status == 503 and b"stopped after 1 s" in body
+    assert took < 3
+    after = ep.server.pool.pids()
+    assert len(after) == 1 and after != before and not Path(f"/proc/{before[0]}").exists()
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200  # the fresh worker answers
 
-    client = SPARQLWrapper(base + "/query")
-    client.setQuery(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    client.setReturnFormat(JSON)
-    return int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
+
+@pytest.mark.slow
+def test_kg_serve_frees_the_cpu_when_it_stops_a_query(seeds_out, tmp_path):
+    """The real command: an abandoned expensive query stops using the CPU at the time limit."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(seeds_out / "store"), "--port", str(port),
+                             "--timeout", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "SPARQL endpoint" in proc.stdout.readline()
+        url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": SLOW})
+        for _ in range(2):  # two clients give up at once: both cores would be busy for ever
+            threading.Thread(target=lambda: _abandon(url), daemon=True).start()
+        time.sleep(1.0)
+        busy_start = tree_cpu(proc.pid)
+        time.sleep(1.0)
+        busy = tree_cpu(proc.pid) - busy_start
+        time.sleep(2.5)  # past the 2 s limit
+        idle_start = tree_cpu(proc.pid)
+        time.sleep(2.0)
+        idle = tree_cpu(proc.pid) - idle_start
+        print(f"CPU seconds per second: {busy:.2f} while the queries ran, {idle / 2:.3f} after the time limit")
+        assert busy > 0.3  # the workers were computing (two cores, shared with other work)
+        assert idle / 2 < 0.05
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
-def test_push_replaces_the_graph(oxigraph_server, seeds_out, capsys):
-    from kg.cli import main
+def _abandon(url: str) -> None:
+    """Send a query and hang up at once."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port)) as s:
+        s.sendall(f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
 
-    nt = (seeds_out / "graph.nt").read_bytes()
-    graph = "https://w3id.org/newskg/graph"
-    assert push(oxigraph_server + "/store", nt, graph) in (200, 201, 204)
-    expected = nt.count(b"\n")
-    assert count(oxigraph_server, graph) == expected
-    assert main(["push", oxigraph_server + "/store", "--data", str(seeds_out / "graph.nt")]) == 0
-    assert f"pushed {expected} triples" in capsys.readouterr().out
-    assert count(oxigraph_server, graph) == expected  # replaced, not doubled
+
+# -- connections -------------------------------------------------------------------------------
+
+def test_excess_connections_get_a_quick_503_and_silent_ones_are_dropped(serve):
+    ep = serve(max_connections=4, socket_timeout=1.0)
+    silent = [socket.create_connection(("127.0.0.1", ep.port)) for _ in range(4)]
+    time.sleep(0.2)
+    started = time.monotonic()
+    status, headers, _body = ep.ask("SELECT (1 AS ?x) {}")
+    quick = time.monotonic() - started
+    assert status == 503 and headers.get("Retry-After") and quick < 0.5
+    time.sleep(1.5)  # the silent connections time out
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200
+    for s in silent:
+        s.close()
+
+
+def test_300_half_open_connections_hold_few_threads(serve):
+    ep = serve(socket_timeout=2.0)
+    baseline = threading.active_count()
+    silent = []
+    for _ in range(300):
+        s = socket.create_connection(("127.0.0.1", ep.port))
+        s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")  # headers never finished
+        silent.append(s)
+    time.sleep(0.5)
+    assert threading.active_count() - baseline <= 64
+    started = time.monotonic()
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 503
+    assert time.monotonic() - started < 0.5
+    time.sleep(2.5)
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200
+    for s in silent:
+        s.close()
+
+
+def raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+
+def test_malformed_content_length_gets_400(serve):
+    ep = serve()
+    for length in (b"abc", b"-5", b"1" * 5000):
+        answer = raw(ep.port, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: %s\r\n\r\nASK {}" % (ep.port, length))
+        assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.0 413"), answer[:80]
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200
+
+
+# -- other web pages ---------------------------------------------------------------------------
+
+def test_host_header_must_name_this_server(serve):
+    ep = serve()
+    for host in (f"127.0.0.1:{ep.port}", f"localhost:{ep.port}", f"[::1]:{ep.port}"):
+        assert ep.ask("ASK {}", {"Host": host})[0] == 200, host
+    for host in (f"attacker.example:{ep.port}", "127.0.0.1:1", f"127.0.0.1.nip.io:{ep.port}"):
+        status, _h, body = ep.ask("ASK {}", {"Host": host})
+        assert status == 403 and b"Host" in body, host
+
+
+def test_cors_only_for_named_origins(serve):
+    ep = serve()
+    status, headers, _b = ep.ask("ASK {}", {"Origin": "https://attacker.example"})
+    assert status == 403 and "Access-Control-Allow-Origin" not in headers
+    status, headers, _b = ep.ask("ASK {}", {"Origin": f"http://127.0.0.1:{ep.port}"})  # the endpoint's own page
+    assert status == 200 and "Access-Control-Allow-Origin" not in headers
+    named = serve(cors=("http://localhost:3000",))
+    status, headers, _b = named.ask("ASK {}", {"Origin": "http://localhost:3000"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert named.ask("ASK {}", {"Origin": "https://attacker.example"})[0] == 403
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+def test_a_new_build_is_seen_without_a_restart(serve, tmp_path):
+    write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n')
+    ep = serve(StoreSpec(str(tmp_path / "store"), follow=True), workers=2)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert [ep.ask(count, {"Accept": "text/csv"})[2] for _ in range(4)] == [b"n\r\n1\r\n"] * 4
+    write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n<https://x.org/b> <https://x.org/p> "2" .\n')
+    assert [ep.ask(count, {"Accept": "text/csv"})[2] for _ in range(4)] == [b"n\r\n2\r\n"] * 4
+
+
+def test_updates_change_a_copy_and_load_is_refused(seeds_out, tmp_path):
+    write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n')
+    from kg.cli import _serving_spec  # the copy kg serve --allow-update makes
+
+    class Args:
+        data: list = []
+        allow_update = True
+        store = tmp_path / "store"
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    server, thread = serve_in_thread(_serving_spec(Args, scratch), ServeOptions(port=0, allow_update=True))
+    try:
+        url = f"http://127.0.0.1:{server.port}/sparql"
+
+        def post(body: bytes, ctype: str) -> int:
+            request = urllib.request.Request(url, data=body, headers={"Content-Type": ctype})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as err:
+                return err.code
+
+        assert post(b'INSERT DATA { <https://x.org/b> <https://x.org/p> "2" }', "application/sparql-update") == 204
+        assert post(b"LOAD <http://127.0.0.1:9/x.ttl>", "application/sparql-update") == 400
+        request = urllib.request.Request(url + "?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20%7B%3Fs%20%3Fp%20%3Fo%7D",
+                                         headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.read() == b"n\r\n2\r\n"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    from kg.store import open_store
+
+    assert len(open_store(tmp_path / "store")) == 1  # the built store is unchanged
+
+
+# -- the command line --------------------------------------------------------------------------
+
+def kg(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_serve_errors_are_one_line(seeds_out):
+    store = str(seeds_out / "store")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = kg("serve", "--store", store, "--port", str(taken.getsockname()[1]))
+    assert busy.returncode == 4 and "--port" in busy.stderr and busy.stderr.count("\n") == 1
+    for port in ("70000", "-1", "http"):
+        bad = kg("serve", "--store", store, "--port", port)
+        assert bad.returncode == 2 and "--port" in bad.stderr and "Traceback" not in bad.stderr
+    unknown = kg("serve", "--store", store, "--host", "no-such-host.invalid")
+    assert unknown.returncode == 4 and "--host" in unknown.stderr and unknown.stderr.count("\n") == 1
+
+
+def test_binding_beyond_loopback_warns(seeds_out):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(seeds_out / "store"), "--host", "0.0.0.0",
+                             "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "warning: listening on 0.0.0.0" in proc.stderr.readline()
+        assert "SPARQL endpoint" in proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(10)

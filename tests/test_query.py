@@ -194,3 +194,101 @@ def test_shacl_shapes_accept_outputs_and_catch_errors(seeds_out, corpus_out, tmp
     conforms, text = validate(g)
     assert not conforms and "datePublished" in text
     assert main(["validate", str(seeds_out / "graph.ttl")]) == 0
+
+
+# -- safe to run: no requests to elsewhere, no crash, one-line errors -------------------------
+
+def kg_command(*args: str) -> "subprocess.CompletedProcess[str]":
+    """``python -m kg`` in a fresh process (a crash there cannot take the tests down)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_query_with_a_service_clause_is_refused_before_it_runs(seeds_out):
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        for text in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                     f"select * {{ service\t<http://127.0.0.1:{port}/>{{?s ?p ?o}} }}"):
+            done = kg_command("query", text, "--store", str(seeds_out / "store"))
+            assert done.returncode == 2 and "--allow-service" in done.stderr and done.stderr.count("\n") == 1
+            with pytest.raises(TimeoutError):
+                listener.accept()  # nobody called
+        # asked for: the engine does call the url (the test sees the call, then hangs up)
+        import os
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        proc = subprocess.Popen([sys.executable, "-m", "kg", "query", text, "--store", str(seeds_out / "store"),
+                                 "--allow-service"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        listener.settimeout(30)
+        conn, _ = listener.accept()
+        conn.close()
+        proc.communicate(timeout=60)
+
+
+def test_deeply_nested_query_is_refused_not_a_crash(seeds_out):
+    deep = "SELECT * WHERE { FILTER(" + "(" * 6000 + "1" + ")" * 6000 + ") }"
+    done = kg_command("query", deep, "--data", str(seeds_out / "graph.nt"))
+    assert done.returncode == 2, f"exit {done.returncode}"  # before: -11, a segmentation fault
+    assert "nests" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_huge_integer_parameter_is_one_line(seeds_out):
+    done = kg_command("query", "articles-by-sdg", "--store", str(seeds_out / "store"), "--param", "goalNumber=" + "9" * 5000)
+    assert done.returncode == 2 and "--param goalNumber" in done.stderr and done.stderr.count("\n") == 1
+    inline = kg_command("query", "SELECT ?n WHERE { BIND(?n AS ?m) }", "--store", str(seeds_out / "store"),
+                        "--param", "n=" + "1" * 5000)
+    assert inline.returncode == 2 and "--param n" in inline.stderr and "Traceback" not in inline.stderr
+
+
+def test_print_query_writes_the_parameters_in(capsys):
+    assert main(["query", "articles-by-sdg", "--param", "goalNumber=16", "--print-query"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# name: articles-by-sdg") and "PREFIX kg:" in text
+    assert 'VALUES ?goalNumber { "16"^^<http://www.w3.org/2001/XMLSchema#integer> }' in text
+
+
+def test_library_files_declare_their_prefixes():
+    from kg.sparql_guard import tokens
+
+    for q in library():
+        declared = {t.text.rstrip(":") for t in tokens(q.text) if t.kind == "pname" and t.text.endswith(":")}
+        used = {t.text.split(":")[0] for t in tokens(q.text) if t.kind == "pname"}
+        assert used <= declared, f"{q.name}: no PREFIX line for {used - declared}"
+
+
+def test_ctrl_c_stops_a_long_query_at_once(corpus_out):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "query", slow, "--store", str(corpus_out / "store")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)
+        assert proc.poll() is None  # still computing
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        proc.wait(10)
+        assert time.monotonic() - started < 2
+    finally:
+        proc.kill()
+        proc.wait()
