@@ -116,7 +116,7 @@ def bind_value(value: str, type_: str) -> Any:
         return ox.NamedNode(value)
     if type_ == "article":
         if value.startswith(PREFIXES["kgid"]):
-            return ox.NamedNode(value)
+            return bind_value(value, "iri")
         from .identity.urls import InvalidUrl, url_key
         from .namespaces import article_iri
 
@@ -127,6 +127,8 @@ def bind_value(value: str, type_: str) -> Any:
     if type_ == "integer":
         return ox.Literal(integer_text(value), datatype=ox.NamedNode(xsd + "integer"))
     if type_ == "date":
+        if not re.fullmatch(r"-?\d{4,}-\d\d-\d\d(Z|[+-]\d\d:\d\d)?", value):
+            raise QueryError(f"not a date (YYYY-MM-DD): {value[:40]!r}")
         return ox.Literal(value, datatype=ox.NamedNode(xsd + "date"))
     return ox.Literal(value)
 

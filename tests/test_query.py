@@ -123,6 +123,32 @@ def test_articles_by_person(seeds_store):
     assert headline.startswith("Top Lawmakers") and role == "author" and date.startswith("2020-10-21")
 
 
+DEEPMIND = "https://www.technologyreview.com/2020/11/30/1012712/deepmind-protein-folding-ai-solved-biology-science-drugs-disease/"
+
+
+def test_story_queries_agree_with_each_other(corpus_store):
+    """Stories by outlets, a story's timeline, its first reporters and its entities: each
+    answer is consistent with the story node's own counts and dates."""
+    stories = rows(corpus_store, "stories-by-outlets")
+    assert len(stories) >= 20 and [int(r[2]) for r in stories] == sorted((int(r[2]) for r in stories), reverse=True)
+    timeline = rows(corpus_store, "story-timeline", article=DEEPMIND)
+    story = timeline[0][1]
+    name, outlets, articles, first, last = next(r[1:] for r in stories if r[0] == story)
+    assert "protein" in name.lower() and int(articles) == len(timeline) >= 30
+    dates = [r[2] for r in timeline if r[2]]
+    assert dates == sorted(dates) and (dates[0], dates[-1]) == (first, last)
+    assert int(outlets) == len({r[3] for r in timeline if r[3]})
+    reporters = rows(corpus_store, "first-reporters")
+    firsts = {r[3] for r in timeline if r[2] == first}
+    assert any(name in firsts for _o, name, _n in reporters)
+    assert sum(int(n) for *_rest, n in reporters) >= sum(1 for r in stories if r[4])
+    face_data = "https://w3id.org/newskg/id/article/d95d842fb8255f64"  # an analysis page: fields name entities
+    members = rows(corpus_store, "story-timeline", article=face_data)
+    entities = rows(corpus_store, "story-entities", article=face_data)
+    assert len(entities) >= 5 and {r[4] for r in entities} <= {"organization", "person", "place"}
+    assert all(r[1] == members[0][1] and 1 <= int(r[5]) <= len(members) for r in entities)
+
+
 def test_parameters_are_bound_as_terms_not_pasted(seeds_store):
     evil = 'x" } UNION { ?org ?p ?o } #'
     assert rows(seeds_store, "mentioned-with-organization", organization=evil) == []

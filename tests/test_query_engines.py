@@ -25,6 +25,8 @@ ZDNET = "https://www.zdnet.com/article/china-closes-record-number-of-personal-da
 CHINADAILY = "https://global.chinadaily.com.cn/a/202308/10/WS64d415c7a31035260b81b385.html"
 # a cluster of 40 articles, 3 steps across, linked sparsely (59 links)
 DEEPMIND = "https://www.technologyreview.com/2020/11/30/1012712/deepmind-protein-folding-ai-solved-biology-science-drugs-disease/"
+# an analysis page (no url) whose story's articles name organisations and people in fields
+FACE_DATA = "https://w3id.org/newskg/id/article/d95d842fb8255f64"
 CASES: list[tuple[str, dict[str, str]]] = [
     ("articles-by-bias", {}),
     ("articles-by-bias", {"dimension": "Framing Bias"}),
@@ -41,6 +43,10 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("most-connected-entities", {}),
     ("outlets-covering-story", {"article": ZDNET}),
     ("outlets-covering-story", {"article": DEEPMIND}),
+    ("stories-by-outlets", {}),
+    ("first-reporters", {}),
+    ("story-timeline", {"article": DEEPMIND}),
+    ("story-entities", {"article": FACE_DATA}),
     ("topic-cooccurrence", {}),
     ("topics-over-time", {}),
     ("topics-over-time", {"topic": "AI"}),
