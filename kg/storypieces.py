@@ -23,7 +23,7 @@ article to its story, and ``kg:duplicateOf`` from a near-copy to its original.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,11 @@ from .facts.reduce import Node
 from .io import read_checked, write_checked
 from .namespaces import ID
 from .pieces import ShardSummary, piece_path, write_part
+
+
+def _instant(when: datetime) -> datetime:
+    """A date to compare: one without a zone is taken as UTC (as story detection does)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def story_iri(story_id: str) -> str:
@@ -65,11 +70,11 @@ def story_nodes(found: Any, cards: dict[str, list[Any]]) -> list[Node]:
     for story in found.stories:
         iri = story_iri(story.id)
         members = [cards[m] for m in story.members if m in cards]
-        dates = [c[2] for c in members if isinstance(c[2], datetime)]
+        dates = sorted((c[2] for c in members if isinstance(c[2], datetime)), key=_instant)
         outlets = sorted({c[3] for c in members if c[3]})
         nodes[iri] = Node(iri, {
-            "type": "story", "label": representative(members) or iri, "published": min(dates, default=None),
-            "last_published": max(dates, default=None), "article_count": len(story.members),
+            "type": "story", "label": representative(members) or iri, "published": dates[0] if dates else None,
+            "last_published": dates[-1] if dates else None, "article_count": len(story.members),
             "outlet_count": len(outlets)},
             edges=[(outlet, "covered_by", "covered_by") for outlet in outlets],
             incoming=sorted((member, "story", "story") for member in story.members))
