@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,7 +33,7 @@ from typing import Any
 from .errors import CacheDamaged, OutputError, UsageError
 from .exporters import DEFAULT_EXPORTS, Export, canonical_export, get_exporter
 from .facts.shuffle import shard_count
-from .incremental import BuildState, Entry, begin, config_key, load_state, reset, save_state
+from .incremental import BuildState, Entry, EntryView, begin, config_key, load_state, reset, save_state
 from .inputs import collect_files, manifests
 from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome
@@ -85,7 +85,7 @@ class BuildResult:
 
     pieces: GraphPieces
     problems: list[FileOutcome]  # files found but not read (links to nowhere, FIFOs, kg's own outputs)
-    entries: list[tuple[str, Entry]]  # every file read, by name
+    entries: Iterable[tuple[str, Entry]]  # every file read, by name (read from the build state on disk)
     documents: int
     notes: list[dict[str, str]]  # for merges.json
     extraction: dict[str, Any]
@@ -215,8 +215,12 @@ def remove_leftovers(out: Path) -> None:
 
 def _build_and_write(roots: list[Path], options: Options, out: Path) -> BuildResult:
     result = _build(roots, options, out / CACHE)
-    written = write_outputs(result, out, options.exports, store=options.store, max_nodes=options.max_nodes,
-                            locked=True, progress=options.progress)
+    try:
+        written = write_outputs(result, out, options.exports, store=options.store, max_nodes=options.max_nodes,
+                                locked=True, progress=options.progress)
+    finally:
+        if result.work is not None:
+            result.work.state.files.close()  # reopened when the result is read
     result.out, result.written = out, written
     return result
 
@@ -232,58 +236,83 @@ def _exclude_outputs(files: list[tuple[str, str]], out: Path | None) -> tuple[li
     return [item for item in files if item not in set(own)], skipped
 
 
-def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
-    """Steps 1-4 (find, map, shuffle, reduce) into *workdir*; the state is saved by the caller."""
+@dataclass
+class Settings:
+    """What a build's options come to for this input (and the key its cache is valid for)."""
+
+    ner: str
+    exports: tuple[str, ...]
+    max_nodes: int
+    shards: int
+    config: str
+
+
+def _settings(options: Options, files: int) -> Settings:
     from .extract import best_available
 
-    clock = Clock()
-    files, problems = collect_files(roots)
-    files, own = _exclude_outputs(files, options.out)
-    manifest = manifests(files)
-    shards = shard_count(len(files))
+    shards = shard_count(files)
     ner = options.ner or best_available()
     exports = tuple(sorted({canonical_export(e) for e in options.exports} & set(PIECES)))
     max_nodes = options.max_nodes or DEFAULT_MAX_NODES
     config = config_key(format=options.format, ner=ner, model=options.spacy_model if ner == "spacy" else None,
                         shards=shards, exports=exports, max_nodes=max_nodes, stories=options.stories)
-    state = load_state(workdir, config)
+    return Settings(ner, exports, max_nodes, shards, config)
+
+
+def _build(roots: list[Path], options: Options, workdir: Path) -> BuildResult:
+    """Steps 1-5 (find, map, shuffle, resolve, reduce) into *workdir*; the state is saved by the caller."""
+    clock = Clock()
+    files, problems = collect_files(roots)
+    files, own = _exclude_outputs(files, options.out)
+    settings = _settings(options, len(files))
+    state = load_state(workdir, settings.config)
+    try:
+        return _steps(files, problems + own, options, settings, state, workdir, clock)
+    finally:
+        state.files.close()  # reopened when the result is read
+
+
+def _steps(files: list[tuple[str, str]], problems: list[FileOutcome], options: Options, settings: Settings,
+           state: BuildState, workdir: Path, clock: Clock) -> BuildResult:
     begin(workdir)
     folder = workdir / "shards"
     folder.mkdir(parents=True, exist_ok=True)
-    todo = find_changes(state, files, manifest)
-    names = {name for _p, name in files}
-    dirty = forget(state, folder, sorted(set(state.files) - names) + [name for _p, name in todo])
+    manifest = manifests(files)
+    todo, gone = find_changes(state, files, manifest)
+    dirty = forget(state, folder, gone + [name for _p, name in todo])
     clock.lap("find files and changes")
-    task = MapTask([], options.format, manifest, shards, map_now=ner == "none")
+    task = MapTask([], options.format, manifest, settings.shards, map_now=settings.ner == "none")
     with options.progress.step("read and map", len(todo), "files") as step:
         mapped = map_files(state, folder, todo, task, options.workers, options.engine, step.advance)
     clock.lap("read and map")
     extraction: dict[str, Any] = {"extractor": "none"}
-    if ner != "none":
-        with options.progress.step(f"find names in text ({ner})", None, "texts") as step:
-            extraction = extract_and_map(state, mapped, files, task, ner, options.spacy_model, workdir, options.workers)
+    if settings.ner != "none":
+        with options.progress.step(f"find names in text ({settings.ner})", None, "texts") as step:
+            extraction = extract_and_map(state, mapped, files, task, settings.ner, options.spacy_model, workdir,
+                                         options.workers)
             step.advance(extraction["extracted"])
         clock.lap("extract text and map")
-    dirty |= mapped.dirty | route_provisional(state, folder, {name for _p, name in todo}, shards)
-    dirty |= {s for s in range(shards) if s not in state.summaries}
+    dirty |= mapped.dirty | route_provisional(state, folder, {name for _p, name in todo}, settings.shards)
+    dirty |= {s for s in range(settings.shards) if s not in state.summaries}
     clock.lap("resolve outlets and names across the corpus")
     with options.progress.step("settle shards", len(dirty), "shards") as step:
-        settle_shards(state, folder, dirty, exports, max_nodes, options.workers, options.engine, step.advance)
-    clock.lap(f"settle {len(dirty)} of {shards} shards")
+        settle_shards(state, folder, dirty, settings.exports, settings.max_nodes, options.workers, options.engine,
+                      step.advance)
+    clock.lap(f"settle {len(dirty)} of {settings.shards} shards")
     if options.stories:
         with options.progress.step("find stories", None, "stories") as step:
-            if settle_story_part(state, folder, shards, dirty, exports, max_nodes):
-                dirty.add(shards)
-                step.advance(state.summaries[shards].nodes.get("story", 0))
+            if settle_story_part(state, folder, settings.shards, dirty, settings.exports, settings.max_nodes):
+                dirty.add(settings.shards)
+                step.advance(state.summaries[settings.shards].nodes.get("story", 0))
         clock.lap("find stories")
-    kept = [(n, state.files[n]) for _p, n in files if n in state.files]
-    result = BuildResult(
-        pieces=GraphPieces(folder, shards, state.summaries, state.resolution), problems=problems + own, entries=kept,
-        documents=sum(e.documents for _n, e in kept),
-        notes=[{"source": s, "message": m} for _n, e in kept for s, m in e.notes],
+    state.flush()
+    _counts, documents = state.counts()
+    return BuildResult(
+        pieces=GraphPieces(folder, settings.shards, state.summaries, state.resolution), problems=problems,
+        entries=EntryView(state.files), documents=documents,
+        notes=[{"source": s, "message": m} for _n, e in state.files.items() for s, m in e.notes],
         extraction=extraction, files_read=mapped.files_read, timings=clock.laps,
         work=Workspace(workdir, state, dirty) if options.out is not None else None)
-    return result
 
 
 def write_outputs(result: BuildResult, out_dir: Path, exports: Sequence[str], store: bool = True,

@@ -38,7 +38,9 @@ class DocumentCache:
             with self._db:
                 self._db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, data BLOB)")
         except sqlite3.DatabaseError as err:
-            raise CacheDamaged(f"{self.path.name}: not a document cache kg wrote ({err})") from err
+            from .incremental import sql_error
+
+            raise sql_error(err) from err
 
     def get(self, name: str) -> list[Document] | None:
         row = self._db.execute("SELECT data FROM files WHERE name = ?", (name,)).fetchone()

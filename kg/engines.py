@@ -53,11 +53,16 @@ def run_tasks(func: Callable[[T], R], tasks: list[T], workers: int, engine: str 
         for task in tasks:
             yield func(task)
         return
+    import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(func, tasks)
+    gc.freeze()  # forked workers then never touch (and so copy) the parent's objects to collect them
+    try:
+        with context.Pool(workers) as pool:
+            yield from pool.imap(func, tasks)
+    finally:
+        gc.unfreeze()
 
 
 def chunked(items: list[T], workers: int, smallest: int = 50, largest: int = 500) -> list[list[T]]:

@@ -15,14 +15,15 @@ clean; a state file that is not what kg wrote raises
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> state = load_state(folder, "k"); state.files
-{}
+>>> state = load_state(folder, "k"); len(state.files)
+0
 >>> save_state(folder, state); load_state(folder, "k").config
 'k'
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -30,7 +31,7 @@ import sqlite3
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -141,6 +142,9 @@ class Entry(NamedTuple):
         return FileOutcome(name, self.status, self.format, list(self.articles))
 
 
+#: An entry with nothing in it (for "no entry").
+EMPTY = Entry(None, None, "", 0, None, (), None, b"", b"", (), (), 0, 0)
+
 _shared: dict[Any, Any] = {}
 
 
@@ -166,15 +170,148 @@ def entry(record: FileRecord) -> Entry:
                  tuple(sorted({f.node for f in record.provisional})))
 
 
+#: Changed entries held in memory before they are written to the state (a clean build of a
+#: million files never holds a million entries).
+FLUSH_EVERY = 20_000
+_TABLES = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+           "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, entry BLOB NOT NULL, status TEXT NOT NULL, "
+           "documents INTEGER NOT NULL, nodes INTEGER NOT NULL, provisional BLOB, known BLOB)")
+
+
+def _connect(folder: Path) -> sqlite3.Connection:
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(folder / STATE, timeout=60)
+        for table in _TABLES:
+            db.execute(table)
+    except sqlite3.DatabaseError as err:
+        raise sql_error(err) from err
+    return db
+
+
+#: SQLite's result codes for a disk that is full or failing (not a damaged file).
+_DISK_ERRORS = {13: errno.ENOSPC, 10: errno.EIO, 14: errno.EACCES}
+
+
+def sql_error(err: sqlite3.DatabaseError) -> Exception:
+    """What an SQLite error means for the build: the disk (an :class:`OSError`, so the
+    build reports it as an output error), or a state that is not what kg wrote."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code in _DISK_ERRORS:
+        return OSError(_DISK_ERRORS[code], f"{os.strerror(_DISK_ERRORS[code])} (the build state: {err})", STATE)
+    return CacheDamaged(f"{STATE}: not a build state kg wrote ({err})")
+
+
+class FileTable:
+    """Every file's :class:`Entry`, by name: in SQLite, with the entries this build changed
+    in memory until written (every :data:`FLUSH_EVERY`, and at the end). Reads see both;
+    :meth:`items` streams them in name order, so no build holds every entry at once."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.pending: dict[str, Entry | None] = {}  # None: removed
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self._db is None and self.folder is not None and (self.folder / STATE).is_file():
+            self._db = _connect(self.folder)
+        return self._db
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        db = self._conn()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as err:
+            raise sql_error(err) from err
+
+    def get(self, name: str) -> Entry | None:
+        if name in self.pending:
+            return self.pending[name]
+        rows = self._query("SELECT entry FROM files WHERE name = ?", (name,))
+        return _entry(rows[0][0]) if rows else None
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __getitem__(self, name: str) -> Entry:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __setitem__(self, name: str, value: Entry) -> None:
+        self.pending[name] = value
+
+    def pop(self, name: str, default: Entry | None = None) -> Entry | None:
+        old = self.get(name)
+        self.pending[name] = None
+        return old if old is not None else default
+
+    def items(self, with_nodes: bool = False) -> Iterator[tuple[str, Entry]]:
+        """Every entry, by name (with *with_nodes*: only files that name provisional nodes)."""
+        import heapq
+
+        where = " WHERE nodes > 0" if with_nodes else ""
+        stored = ((name, _entry(data)) for name, data in self._rows(f"SELECT name, entry FROM files{where} ORDER BY name")
+                  if name not in self.pending)
+        fresh = sorted((n, e) for n, e in self.pending.items() if e is not None and (e.nodes or not with_nodes))
+        yield from heapq.merge(stored, fresh, key=lambda item: item[0])
+
+    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        db = self._conn()
+        if db is None:
+            return
+        try:
+            yield from db.cursor().execute(sql)
+        except sqlite3.DatabaseError as err:
+            raise sql_error(err) from err
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _entry in self.items())
+
+    def values(self) -> Iterator[Entry]:
+        return (e for _name, e in self.items())
+
+    def __len__(self) -> int:
+        stored = self._query("SELECT COUNT(*) FROM files")
+        count = stored[0][0] if stored else 0
+        for name, value in self.pending.items():
+            before = bool(self._query("SELECT 1 FROM files WHERE name = ?", (name,)))
+            count += (value is not None) - before
+        return int(count)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class EntryView:
+    """Every (name, entry) of a :class:`FileTable`, in name order, each time it is walked."""
+
+    def __init__(self, table: FileTable) -> None:
+        self.table = table
+
+    def __iter__(self) -> Iterator[tuple[str, Entry]]:
+        return self.table.items()
+
+
+def _entry(data: bytes) -> Entry:
+    return Entry(*unpack(data))
+
+
 @dataclass
 class BuildState:
-    """Everything :mod:`kg.incremental` keeps between builds (loaded whole; written by change)."""
+    """Everything :mod:`kg.incremental` keeps between builds: the file table on disk, the
+    rest (summaries, resolution, aggregates) in memory."""
 
     config: str
-    files: dict[str, Entry] = field(default_factory=dict)
+    folder: Path | None = None  # where the state is kept
+    files: FileTable = field(default_factory=lambda: FileTable(None))
     summaries: dict[int, ShardSummary] = field(default_factory=dict)
-    provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → its provisional facts, once read
-    folder: Path | None = None  # where the state is kept (provisional facts are read from there when needed)
+    provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → its provisional facts, while held
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
     resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRI → where its facts go
     salt: str = ""
@@ -182,7 +319,10 @@ class BuildState:
     store: dict[str, Any] = field(default_factory=dict)  # folder and shard digests it holds
     outlets: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name key, domain) → files; derived
     names: NameTable = field(default_factory=NameTable)  # every file's name claims; derived
-    changed: set[str] = field(default_factory=set)  # files to write back
+
+    def __post_init__(self) -> None:
+        if self.files.folder is None and self.folder is not None:
+            self.files = FileTable(self.folder)
 
     def remove(self, name: str) -> Entry | None:
         """Forget a file; return what was kept of it."""
@@ -195,49 +335,71 @@ class BuildState:
             self.names.update(old.names, old.acronyms, sign=-1)
         self.provisional.pop(name, None)
         self.known.pop(name, None)
-        self.changed.add(name)
         return old
 
     def provisional_facts(self, name: str) -> list[Fact]:
-        """The facts a file states about provisional nodes (read from the state on first use)."""
-        if name not in self.provisional and self.folder is not None and (self.folder / STATE).is_file():
-            db = _connect(self.folder)
-            try:
-                row = db.execute("SELECT provisional FROM files WHERE name = ?", (name,)).fetchone()
-            except sqlite3.DatabaseError as err:
-                raise CacheDamaged(f"{STATE}: not a build state kg wrote ({err})") from err
-            finally:
-                db.close()
-            self.provisional[name] = decode_facts(name, unpack(row[0])) if row and row[0] is not None else []
-        return self.provisional.get(name, [])
+        """The facts a file states about provisional nodes (read from the state when not held)."""
+        if name not in self.provisional:
+            rows = self.files._query("SELECT provisional FROM files WHERE name = ?", (name,))
+            self.provisional[name] = decode_facts(name, unpack(rows[0][0])) if rows and rows[0][0] is not None else []
+        return self.provisional[name]
 
     def add(self, record: FileRecord) -> None:
         """Remember a file just read (and mapped)."""
         self.files[record.name] = entry(record)
         self.outlets.update(record.outlets)
         self.names.update(record.names, record.acronyms)
-        if record.provisional:
-            self.provisional[record.name] = record.provisional
+        self.provisional[record.name] = record.provisional
         if record.known:
             self.known[record.name] = record.known
-        self.changed.add(record.name)
+        if len(self.files.pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the changed entries (and their provisional facts) to the state."""
+        if self.folder is None or not self.files.pending:
+            return
+        self.files.close()
+        db = _connect(self.folder)
+        try:
+            with db:
+                for name, value in sorted(self.files.pending.items()):
+                    if value is None:
+                        db.execute("DELETE FROM files WHERE name = ?", (name,))
+                        continue
+                    known = pack(self.known[name]) if name in self.known else None
+                    row = (name, pack(value), value.status, value.documents, len(value.nodes))
+                    if name in self.provisional:
+                        facts = self.provisional.pop(name)
+                        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   (*row, pack(encode_facts(facts)) if facts else None, known))
+                    else:  # its provisional facts on disk are still right
+                        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(name) DO UPDATE SET "
+                                   "entry = excluded.entry, status = excluded.status, documents = excluded.documents, "
+                                   "nodes = excluded.nodes, known = excluded.known", (*row, known))
+        except sqlite3.DatabaseError as err:
+            raise sql_error(err) from err
+        finally:
+            db.close()
+        self.files.pending.clear()
+
+    def counts(self) -> tuple[dict[str, int], int]:
+        """Files by status, and documents in all (after :meth:`flush`)."""
+        counts = {"ingested": 0, "skipped": 0, "failed": 0}
+        for status, n in self.files._query("SELECT status, COUNT(*) FROM files GROUP BY status"):
+            counts[status] = n
+        total = self.files._query("SELECT COALESCE(SUM(documents), 0) FROM files")
+        return counts, int(total[0][0]) if total else 0
 
 
 _META = ("config", "summaries", "resolution", "salt", "extraction", "store")
 
 
-def _connect(folder: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(folder / STATE, timeout=60)
-    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-    db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, entry BLOB NOT NULL, "
-               "provisional BLOB, known BLOB)")
-    return db
-
-
 def load_state(folder: Path, config: str) -> BuildState:
     """The previous build's state, or a fresh one (and an emptied shard folder) when the
     settings or code changed or the previous build did not finish; raises
-    :class:`~kg.errors.CacheDamaged` when the state is not what kg wrote."""
+    :class:`~kg.errors.CacheDamaged` when the state is not what kg wrote. Entries stay on
+    disk; only what every build needs (aggregates, summaries) is read into memory."""
     fresh = BuildState(config, folder=folder)
     if (folder / UNFINISHED).exists() or not (folder / STATE).is_file():
         reset(folder)
@@ -250,20 +412,20 @@ def load_state(folder: Path, config: str) -> BuildState:
                 db.close()
                 reset(folder)
                 return fresh
-            state = BuildState(config, resolution={k: Target(*v) for k, v in meta["resolution"].items()}, salt=meta["salt"],
-                               folder=folder,
-                               extraction=meta["extraction"], store=meta["store"],
+            state = BuildState(config, folder=folder, resolution={k: Target(*v) for k, v in meta["resolution"].items()},
+                               salt=meta["salt"], extraction=meta["extraction"], store=meta["store"],
                                summaries={s[0]: ShardSummary.from_plain(s) for s in meta["summaries"]})
             for name, data, known in db.execute("SELECT name, entry, known FROM files"):
-                old = Entry(*unpack(data))
-                state.files[name] = old
+                old = _entry(data)
                 state.outlets.update(old.outlets)
                 state.names.update(old.names, old.acronyms)
                 if known is not None:
                     state.known[name] = unpack(known, lists=True)
         finally:
             db.close()
-    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError) as err:
+    except sqlite3.DatabaseError as err:
+        raise sql_error(err) from err
+    except (KeyError, TypeError, ValueError) as err:
         raise CacheDamaged(f"{STATE}: not a build state kg wrote ({err})") from err
     return state
 
@@ -281,29 +443,14 @@ def begin(folder: Path) -> None:
 
 
 def save_state(folder: Path, state: BuildState) -> None:
-    """Write the files that changed and the build's summaries in one transaction, then
-    clear the in-progress marker."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the files that changed and the build's summaries, then clear the in-progress marker."""
+    state.flush()
     meta = {"config": state.config, "summaries": [s.as_plain() for _k, s in sorted(state.summaries.items())],
             "resolution": state.resolution, "salt": state.salt, "extraction": state.extraction, "store": state.store}
     db = _connect(folder)
     try:
         with db:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", ((k, pack(meta[k])) for k in _META))
-            gone = [(name,) for name in state.changed if name not in state.files]
-            db.executemany("DELETE FROM files WHERE name = ?", gone)
-            for name in sorted(state.changed):
-                if name not in state.files:
-                    continue
-                known = pack(state.known[name]) if name in state.known else None
-                if name in state.provisional:
-                    provisional = pack(encode_facts(state.provisional[name])) if state.provisional[name] else None
-                    db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                               (name, pack(state.files[name]), provisional, known))
-                else:  # its provisional facts on disk are still right
-                    db.execute("INSERT INTO files VALUES (?, ?, NULL, ?) ON CONFLICT(name) DO UPDATE "
-                               "SET entry = excluded.entry, known = excluded.known", (name, pack(state.files[name]), known))
     finally:
         db.close()
-    state.changed.clear()
     (folder / UNFINISHED).unlink(missing_ok=True)

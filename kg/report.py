@@ -74,7 +74,7 @@ def _array(items: Iterator[str], level: int) -> Iterator[bytes]:
     yield b"[]" if first else ("\n" + " " * level + "]").encode()
 
 
-def report_chunks(problems: list[FileOutcome], entries: list[tuple[str, Entry]], documents: int,
+def report_chunks(problems: list[FileOutcome], entries: Iterable[tuple[str, Entry]], documents: int,
                   pieces: GraphPieces, extraction: dict[str, Any]) -> Iterator[bytes]:
     """``report.json``: counts, graph summary, and one entry per input file, by name."""
     head = {

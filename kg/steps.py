@@ -30,7 +30,7 @@ from .facts.names import Target, resolve as resolve_names, targets as name_targe
 from .facts.reduce import PROVISIONAL, outlet_targets, resolve
 from .facts.records import Fact
 from .facts.shuffle import Block, append_block, encode_block, split_facts
-from .incremental import SIGNATURE, BuildState, FileRecord, pack_shards, pack_signature, signature
+from .incremental import EMPTY, SIGNATURE, BuildState, FileRecord, pack_shards, pack_signature, signature
 from .inputs import read_file
 from .model import Document, FileOutcome
 from .pieces import ShardSummary, piece_path, reduce_shard
@@ -58,18 +58,32 @@ class Chunk:
     docs: list[tuple[str, list[Document]]] = field(default_factory=list)
 
 
-def find_changes(state: BuildState, files: list[tuple[str, str]], manifest: dict[str, str]) -> list[tuple[str, str]]:
-    """The files to read: new ones, and those whose signature or manifest url changed."""
-    todo = []
+def find_changes(state: BuildState, files: list[tuple[str, str]],
+                 manifest: dict[str, str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The files to read — new ones, and those whose signature or manifest url changed — and
+    the names of files the state holds that are gone: one pass over the file list and the
+    state, both in name order."""
+    todo: list[tuple[str, str]] = []
+    gone: list[str] = []
+    known = state.files.items()
+    held = next(known, None)
     for path, name in files:
-        old = state.files.get(name)
+        while held is not None and held[0] < name:
+            gone.append(held[0])
+            held = next(known, None)
+        old = None
+        if held is not None and held[0] == name:
+            old, held = held[1], next(known, None)
         try:
             sig: tuple[int, ...] | None = signature(path)
         except OSError:
             sig = None
         if old is None or sig is None or old.sig != pack_signature(sig) or old.url != manifest.get(os.path.basename(path)):
             todo.append((path, name))
-    return todo
+    while held is not None:
+        gone.append(held[0])
+        held = next(known, None)
+    return todo, gone
 
 
 def forget(state: BuildState, folder: Path, names: list[str]) -> set[int]:
@@ -177,9 +191,9 @@ def route_provisional(state: BuildState, folder: Path, changed: set[str], shards
     moved = {k for k in set(targets) | set(state.resolution) if targets.get(k) != state.resolution.get(k)}
     pending: dict[int, Block] = defaultdict(dict)
     dirty: set[int] = set()
-    again = {n for n in changed if n in state.files and state.files[n].nodes}
+    again = {n for n in changed if (state.files.get(n) or EMPTY).nodes}
     if moved:
-        again |= {n for n, entry in state.files.items() if entry.nodes and not moved.isdisjoint(entry.nodes)}
+        again |= {n for n, entry in state.files.items(with_nodes=True) if not moved.isdisjoint(entry.nodes)}
     for name in sorted(again):
         old = state.files[name]
         dirty.update(old.shards)
@@ -187,7 +201,6 @@ def route_provisional(state: BuildState, folder: Path, changed: set[str], shards
             pending[shard][(name, "named")] = None
         by_shard = split_facts(resolve(state.provisional_facts(name), targets), shards)
         state.files[name] = old._replace(named_bytes=pack_shards(by_shard))
-        state.changed.add(name)
         for shard, facts in by_shard.items():
             pending[shard][(name, "named")] = facts
     for shard, block in pending.items():
@@ -280,10 +293,12 @@ def extract_and_map(state: BuildState, mapped: Mapped, files: list[tuple[str, st
         mapped.dirty.add(shard)
     for record in records.values():
         state.add(record)
-    every = list(state.files.values())
-    total = sum(e.texts for e in every)
+    total = mentions = 0
+    for kept in state.files.values():
+        total += kept.texts
+        mentions += kept.mentions
     extraction = {"extractor": ner, "version": version, "texts": total, "extracted": extracted,
-                  "cached": total - extracted, "mentions": sum(e.mentions for e in every)}
+                  "cached": total - extracted, "mentions": mentions}
     state.extraction = dict(extraction)
     return extraction
 
