@@ -142,18 +142,12 @@ def decode(data: bytes, name: str, charset: str | None = None) -> tuple[str, str
         return data.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        sent = _codec(charset)
-        if sent and sent != "utf-8":
-            try:
-                return data.decode(sent), sent, [f"decoded as {sent}, the character set it was sent with"]
-            except UnicodeDecodeError:
-                notes.append(f"sent as {sent} but does not decode as it")
-        declared = declared_encoding(data)
-        if declared and declared != "utf-8":
-            try:
-                return data.decode(declared), declared, [f"decoded as {declared}, the character set the file declares"]
-            except UnicodeDecodeError:
-                notes.append(f"declares {declared} but does not decode as it")
+        for codec, how in ((_codec(charset), "it was sent with"), (declared_encoding(data), "the file declares")):
+            if codec and codec != "utf-8":
+                try:
+                    return data.decode(codec), codec, [f"decoded as {codec}, the character set {how}"]
+                except UnicodeDecodeError:
+                    notes.append(f"{codec} is the character set {how}, but the file does not decode as it")
         for enc in FALLBACK_ENCODINGS:
             try:
                 text = data.decode(enc)
