@@ -24,7 +24,7 @@ import kg
 from kg.extract import get_extractor
 from kg.extract.run import known_names
 from kg.extract.score import LABELLED_CHARS, TYPES, held_out, load_gold, score, score_predictions
-from kg.facts.map import primary_key
+from kg.facts.keys import primary_key
 from kg.identity.names import name_key
 from kg.namespaces import article_iri
 

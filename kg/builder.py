@@ -33,7 +33,8 @@ from typing import Any
 from .errors import CacheDamaged, OutputError, UsageError
 from .exporters import DEFAULT_EXPORTS, Export, canonical_export, get_exporter
 from .facts.shuffle import shard_count
-from .incremental import BuildState, Entry, EntryView, begin, config_key, load_state, reset, save_state
+from .entries import Entry
+from .incremental import BuildState, EntryView, begin, config_key, load_state, reset, save_state
 from .inputs import collect_files, manifests
 from .io import TMP_SUFFIX, build_lock, stage
 from .model import FileOutcome

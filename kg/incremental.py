@@ -28,21 +28,19 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import struct
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .codec import pack, unpack
 from .errors import CacheDamaged
 from .facts.names import NameTable, Target
+from .entries import Entry, FileRecord, entry, from_bytes
 from .facts.records import Fact
 from .facts.shuffle import decode_facts, encode_facts
-from .model import FileOutcome
 from .pieces import ShardSummary
 from .version import __version__
 
@@ -63,111 +61,6 @@ def code_fingerprint() -> str:
 def config_key(**settings: Any) -> str:
     """The code fingerprint and every setting that changes what a file contributes."""
     return code_fingerprint() + ":" + repr(sorted(settings.items()))
-
-
-def signature(path: str | Path) -> tuple[int, int, int, int]:
-    """``(size, mtime_ns, ctime_ns, inode)``: a file whose signature is unchanged is not read
-    again (as git's index does). The change time cannot be set back by tools that restore
-    modification times (``cp -p``, ``rsync -t``, ``touch -d``), so new content always shows."""
-    st = os.stat(path)
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-
-
-SIGNATURE = struct.Struct("<qqqq")
-
-
-def pack_signature(sig: tuple[int, ...] | None) -> bytes | None:
-    return None if sig is None else SIGNATURE.pack(*sig)
-
-
-def pack_shards(shards: Iterable[int]) -> bytes:
-    return array("H", sorted(shards)).tobytes()
-
-
-@dataclass
-class FileRecord:
-    """One input file as a worker just read it (kept in the state as an :class:`Entry`)."""
-
-    name: str
-    signature: tuple[int, ...] | None
-    url: str | None
-    outcome: FileOutcome
-    documents: int = 0
-    notes: list[dict[str, str]] = field(default_factory=list)  # for merges.json
-    outlets: list[tuple[str, str]] = field(default_factory=list)  # (name key, domain)
-    known: dict[str, str] = field(default_factory=dict)  # names for text extraction
-    shards: list[int] = field(default_factory=list)
-    provisional: list[Fact] = field(default_factory=list)  # facts about outlets known by name
-    named_shards: list[int] = field(default_factory=list)
-    texts: int = 0  # texts given to the extractor
-    mentions: int = 0  # mentions it found
-    names: list[tuple[str, str, str, int]] = field(default_factory=list)  # kg.facts.names.NameClaim
-    acronyms: list[tuple[str, str]] = field(default_factory=list)  # (acronym key, long form key) defined
-
-
-class Entry(NamedTuple):
-    """What the state keeps of one file: a few hundred bytes of plain values. An ordinary
-    ingested file keeps its format and article IRIs; any other outcome keeps its report
-    entry as JSON text."""
-
-    sig: bytes | None  # packed (size, mtime_ns, ctime_ns, inode)
-    url: str | None
-    status: str
-    documents: int
-    format: str | None
-    articles: tuple[str, ...]
-    other: str | None  # the report entry as JSON, when not an ordinary ingested file
-    shard_bytes: bytes
-    named_bytes: bytes
-    notes: tuple[tuple[str, str], ...]
-    outlets: tuple[tuple[str, str], ...]
-    texts: int
-    mentions: int
-    names: tuple[tuple[str, str, str, int], ...] = ()
-    acronyms: tuple[tuple[str, str], ...] = ()
-    nodes: tuple[str, ...] = ()  # the provisional nodes its facts are about (their facts stay on disk)
-
-    @property
-    def shards(self) -> tuple[int, ...]:
-        return tuple(array("H", self.shard_bytes))
-
-    @property
-    def named_shards(self) -> tuple[int, ...]:
-        return tuple(array("H", self.named_bytes))
-
-    def outcome(self, name: str) -> FileOutcome:
-        """The file's outcome again."""
-        if self.other is not None:
-            return FileOutcome.from_json(self.other)
-        return FileOutcome(name, self.status, self.format, list(self.articles))
-
-
-#: An entry with nothing in it (for "no entry").
-EMPTY = Entry(None, None, "", 0, None, (), None, b"", b"", (), (), 0, 0)
-
-_shared: dict[Any, Any] = {}
-
-
-def _same(value: Any) -> Any:
-    """One object for equal small values (outlet pairs, formats): less memory."""
-    return _shared.setdefault(value, value)
-
-
-def entry(record: FileRecord) -> Entry:
-    """The state's form of a file record."""
-    import json
-
-    o = record.outcome
-    plain = (o.status == "ingested" and o.format is not None and not o.notes and o.reason is None and o.line is None
-             and not o.failed_records)
-    return Entry(pack_signature(record.signature), record.url, _same(o.status), record.documents,
-                 _same(o.format), tuple(o.articles) if plain else (),
-                 None if plain else json.dumps(o.as_dict(), ensure_ascii=False, indent=1),
-                 pack_shards(record.shards), pack_shards(record.named_shards),
-                 tuple((n["source"], n["message"]) for n in record.notes),
-                 tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions,
-                 tuple((c[0], c[1], c[2], c[3]) for c in record.names), tuple((a, b) for a, b in record.acronyms),
-                 tuple(sorted({f.node for f in record.provisional})))
 
 
 #: Changed entries held in memory before they are written to the state (a clean build of a
@@ -230,7 +123,7 @@ class FileTable:
         if name in self.pending:
             return self.pending[name]
         rows = self._query("SELECT entry FROM files WHERE name = ?", (name,))
-        return _entry(rows[0][0]) if rows else None
+        return from_bytes(rows[0][0]) if rows else None
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self.get(name) is not None
@@ -254,7 +147,7 @@ class FileTable:
         import heapq
 
         where = " WHERE nodes > 0" if with_nodes else ""
-        stored = ((name, _entry(data)) for name, data in self._rows(f"SELECT name, entry FROM files{where} ORDER BY name")
+        stored = ((name, from_bytes(data)) for name, data in self._rows(f"SELECT name, entry FROM files{where} ORDER BY name")
                   if name not in self.pending)
         fresh = sorted((n, e) for n, e in self.pending.items() if e is not None and (e.nodes or not with_nodes))
         yield from heapq.merge(stored, fresh, key=lambda item: item[0])
@@ -296,10 +189,6 @@ class EntryView:
 
     def __iter__(self) -> Iterator[tuple[str, Entry]]:
         return self.table.items()
-
-
-def _entry(data: bytes) -> Entry:
-    return Entry(*unpack(data))
 
 
 @dataclass
@@ -416,7 +305,7 @@ def load_state(folder: Path, config: str) -> BuildState:
                                salt=meta["salt"], extraction=meta["extraction"], store=meta["store"],
                                summaries={s[0]: ShardSummary.from_plain(s) for s in meta["summaries"]})
             for name, data, known in db.execute("SELECT name, entry, known FROM files"):
-                old = _entry(data)
+                old = from_bytes(data)
                 state.outlets.update(old.outlets)
                 state.names.update(old.names, old.acronyms)
                 if known is not None:

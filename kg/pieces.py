@@ -296,7 +296,7 @@ def settle_documents(docs: Iterable[Any], folder: Path, exports: Iterable[str] =
 
 def document_targets(docs: list[Any], mapped: list[Any]) -> dict[str, Target]:
     """Where the provisional nodes of a few documents go (what the build does for a corpus)."""
-    from .facts.map import outlet_names
+    from .facts.keys import outlet_names
     from .facts.names import NameTable, resolve as resolve_names, targets as name_targets
     from .facts.reduce import outlet_targets
 

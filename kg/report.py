@@ -21,7 +21,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .incremental import Entry
+from .entries import Entry
 from .io import nested_json
 from .model import FileOutcome
 from .pieces import GraphPieces

@@ -17,7 +17,6 @@ import re
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from .errors import ReadError
 

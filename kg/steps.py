@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from .engines import chunked, run_tasks, workers_for
-from .facts.map import document_facts, outlet_names
+from .facts.keys import outlet_names
+from .facts.map import document_facts
 from .facts.names import Target, resolve as resolve_names, targets as name_targets
 from .facts.reduce import PROVISIONAL, outlet_targets, resolve
 from .facts.records import Fact
 from .facts.shuffle import Block, append_block, encode_block, split_facts
-from .incremental import EMPTY, SIGNATURE, BuildState, FileRecord, pack_shards, pack_signature, signature
+from .entries import EMPTY, SIGNATURE, FileRecord, pack_shards, pack_signature, signature
+from .incremental import BuildState
 from .inputs import read_file
 from .model import Document, FileOutcome
 from .pieces import ShardSummary, piece_path, reduce_shard

@@ -321,7 +321,7 @@ def test_a_new_build_is_seen_without_a_restart(serve, tmp_path):
 
 def test_updates_change_a_copy_and_load_is_refused(seeds_out, tmp_path):
     write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n')
-    from kg.cli import _serving_spec  # the copy kg serve --allow-update makes
+    from kg.commands import _serving_spec  # the copy kg serve --allow-update makes
 
     class Args:
         data: list = []

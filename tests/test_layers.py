@@ -17,11 +17,11 @@ LAYERS = {
     "kg.readers": 2,
     "kg.facts": 3, "kg.extract": 3, "kg.inputs": 3, "kg.stories": 3,
     "kg.rdf": 4,
-    "kg.pieces": 5, "kg.storypieces": 6, "kg.incremental": 6, "kg.cache": 6,
+    "kg.pieces": 5, "kg.entries": 5, "kg.storypieces": 6, "kg.incremental": 6, "kg.cache": 6,
     "kg.report": 7, "kg.steps": 7, "kg.graph": 7, "kg.pageview": 7, "kg.views": 7,
     "kg.exporters": 8, "kg.store": 8,
     "kg.builder": 9, "kg.sparql_guard": 1, "kg.query": 9, "kg.query_pool": 10, "kg.serve": 10, "kg.push": 9, "kg.validate": 9,
-    "kg.cli": 11, "kg.__main__": 12, "kg": 12,
+    "kg.cli": 11, "kg.commands": 11, "kg.__main__": 12, "kg": 12,
 }
 
 

@@ -22,103 +22,23 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
-from ..identity.domains import registrable_domain
 from ..identity.names import acronym_definitions, clean_surface, entity_key, is_single_name, key_slug, name_key, slug, topic_key
 from ..identity.places import lookup_place
-from ..identity.urls import InvalidUrl, canonical_url, resource_url, url_key
+from ..identity.urls import InvalidUrl, canonical_url, resource_url
 from ..model import Document, Image, Mention, Provider, Related, Subject
 from ..namespaces import SDG_NAMES, article_iri, digest, entity_iri, image_iri, outlet_iri, sdg_goal_iri
+from .keys import outlet_attrs, outlet_key, primary_key, url_keys, where
 from .names import FIELD, SUBJECT, TEXT, NameClaim, provisional_iri
 from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw, What
 
-#: Places kept per surface form in the merge report (the rest are counted).
-MAX_SOURCES = 20
-#: Url roles in order of preference for an article's identity.
-URL_ROLES = ("web", "page", "original", "amp", "cdn_amp")
 #: Which source wins a disputed fact: a file read beats a related listing.
 FILE, REFERENCE = 2, 1
 #: IRIs of the IPTC Media Topics vocabulary (a topic with one of these is that concept).
 IPTC_MEDIATOPIC = "http://cv.iptc.org/newscodes/mediatopic/"
 #: An IRI a source gives that kg keeps as ``sameAs`` (well-formed http(s) only).
 _IRI = re.compile(r"^https?://[A-Za-z0-9.-]+(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]*)?$")
-#: Provisional IRIs of outlets known only by name start with this.
-NAMED_OUTLET = outlet_iri("name-")
-
-
-def where(doc: Document, line: int | None = None) -> str:
-    """``file:line`` for messages and provenance."""
-    return f"{doc.source}:{line or doc.line}"
-
-
-class UrlKey(NamedTuple):
-    """A url a document gives, its role and its identity key."""
-
-    role: str
-    url: str
-    key: str
-
-
-def url_keys(urls: dict[str, str]) -> list[UrlKey]:
-    """Every valid url of an identity role, in :data:`URL_ROLES` order."""
-    out = []
-    for role in sorted((r for r in urls if r in URL_ROLES), key=URL_ROLES.index):
-        try:
-            out.append(UrlKey(role, urls[role], url_key(urls[role])))
-        except InvalidUrl:
-            continue
-    return out
-
-
-def fallback_key(doc: Document) -> str:
-    """Identity of an article that has no url: outlet and title, else its text."""
-    outlet = outlet_key(doc.provider, None) or doc.site_name or ""
-    if doc.title:
-        return f"title:{outlet}|{name_key(doc.title)}"
-    text = " ".join(doc.body[:2]) or doc.excerpt or doc.source
-    return f"text:{outlet}|{digest(name_key(text), 24)}"
-
-
-def primary_key(doc: Document) -> str:
-    """The identity key of a document's own article (its first url by role, else a fallback)."""
-    keys = url_keys(doc.urls)
-    return keys[0].key if keys else fallback_key(doc)
-
-
-def outlet_key(provider: Provider | None, url: str | None) -> str | None:
-    """An outlet's key: registrable domain of its domain, else of the article url, else its name.
-
-    A name-only key (``name-…``) is provisional: :func:`outlet_resolution`
-    turns it into the domain the name was seen with, when there is one.
-    """
-    if provider and provider.domain:
-        domain = registrable_domain(provider.domain)
-        if domain:
-            return domain
-    if url:
-        try:
-            host = canonical_url(url).split("/")[2]
-        except (InvalidUrl, IndexError):
-            host = ""
-        domain = registrable_domain(host.split(":")[0]) if host else None
-        if domain:
-            return domain
-    if provider and provider.name:
-        return "name-" + slug(name_key(provider.name))
-    return None
-
-
-def outlet_names(doc: Document) -> list[tuple[str, str]]:
-    """``(name key, registrable domain)`` of every provider the document names with a domain."""
-    out = []
-    for provider in [doc.provider, *(rel.provider for rel in doc.related)]:
-        if provider and provider.name and provider.domain:
-            domain = registrable_domain(provider.domain)
-            if domain:
-                out.append((name_key(provider.name), domain))
-    return out
 
 
 @dataclass
@@ -188,13 +108,6 @@ def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str
             if img:
                 emit.edge(iri, img, "logo")
     return iri
-
-
-@lru_cache(maxsize=4096)
-def outlet_attrs(key: str) -> dict[str, Any]:
-    """An outlet's attributes follow from its key (one shared dict per key: facts stay small)."""
-    named = key.startswith("name-")
-    return {"type": "outlet", "label": key, "domain": None if named else key, "home": None if named else f"https://{key}/"}
 
 
 def _image(emit: _Emit, image: Image, source: str) -> str | None:

@@ -28,7 +28,7 @@ from ..dates import to_xsd
 from ..identity.domains import looks_like_domain
 from ..identity.names import best_label, name_key, slug
 from ..namespaces import outlet_iri
-from .map import NAMED_OUTLET, outlet_attrs
+from .keys import NAMED_OUTLET, outlet_attrs
 from .names import NAMED_ENTITY, Target
 from .records import Alias, Claim, Edge, Evidence, Exists, Fact, InEdge, Named, ReadFrom, SameAs, Saw
 

@@ -186,75 +186,103 @@ def article_triples(s: IRI, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
         yield s, KG.extraField, _lit(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}")
 
 
-def node_triples(node: str, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]]:
-    """Triples describing one node (not its edges)."""
+Triples = Iterator[tuple[IRI, IRI, Term]]
+
+
+def node_triples(node: str, d: dict[str, Any]) -> Triples:
+    """Triples describing one node (not its edges): its classes, then what its type says."""
     s = IRI(node)
     kind = d["type"]
     for cls in CLASSES[kind]:
         yield s, RDF.type, cls
-    if kind == "article":
-        yield from article_triples(s, d)
-        yield s, RDFS.label, _lit(d["label"])
-        return
-    if kind == "topic":
-        yield s, SK.prefLabel, _lit(d["label"])
-        for alt in d.get("alt_names", []):
-            yield s, SK.altLabel, _lit(alt)
-        for same in d.get("same_as", []):
-            yield s, SK.exactMatch, IRI(same)
-        return
-    if kind == "story":
-        yield s, SDO.name, _lit(d["label"])
-        for attr, pred in (("published", KG.firstPublished), ("last_published", KG.lastPublished),
-                           ("article_count", KG.articleCount), ("outlet_count", KG.outletCount)):
-            if d.get(attr) is not None:
-                yield s, pred, _lit(d[attr])
-        return
-    if kind == "goal":
-        yield s, SK.prefLabel, _lit(d["label"])
-        yield s, KG.goalNumber, _lit(d["number"])
+    if kind in _LABELLED_BY:
+        yield from _LABELLED_BY[kind](s, d)
         return
     yield s, SDO.name, _lit(d["label"])
     for alt in d.get("alt_names", []):
         yield s, SDO.alternateName, _lit(alt)
     for same in d.get("same_as", []):
         yield s, SDO.sameAs, IRI(same)
-    if kind == "outlet":
-        if d.get("domain"):
-            yield s, KG.domain, _lit(d["domain"])
-        if d.get("home"):
-            yield s, SDO.url, _url_node(d["home"])
-    elif kind == "place":
-        if d.get("iso"):
-            yield s, KG.isoCountryCode, _lit(d["iso"])
-        if d.get("geonames"):
-            yield s, SDO.sameAs, IRI(d["geonames"])
-        if d.get("kind") == "country":
-            yield s, RDF.type, SDO.Country
-        elif d.get("kind") == "city":
-            yield s, RDF.type, SDO.City
-    elif kind == "image":
-        yield s, SDO.contentUrl, _url_node(d["url"])
-        for attr in ("width", "height"):
-            if d.get(attr) is not None:
-                yield s, SDO[attr], _lit(d[attr])
-    elif kind == "question":
-        answer = IRI(node + "/answer")
-        yield s, SDO.acceptedAnswer, answer
-        yield answer, RDF.type, SDO.Answer
-        yield answer, SDO.text, _lit(d["answer"])
-    elif kind == "bias":
-        if d.get("score") is not None:
-            yield s, SDO.ratingValue, _lit(d["score"])
-            yield s, SDO.worstRating, _lit(0)
-        if d.get("scale") is not None:
-            yield s, SDO.bestRating, _lit(d["scale"])
-        if d.get("rationale"):
-            yield s, SDO.ratingExplanation, _lit(d["rationale"])
-    elif kind == "sdg":
-        for attr, pred in (("direction", KG.direction), ("relevance", KG.relevance), ("rationale", KG.rationale)):
-            if d.get(attr):
-                yield s, pred, _lit(d[attr])
+    if kind in _DETAILS:
+        yield from _DETAILS[kind](s, d)
+
+
+def _article(s: IRI, d: dict[str, Any]) -> Triples:
+    yield from article_triples(s, d)
+    yield s, RDFS.label, _lit(d["label"])
+
+
+def _topic(s: IRI, d: dict[str, Any]) -> Triples:
+    yield s, SK.prefLabel, _lit(d["label"])
+    for alt in d.get("alt_names", []):
+        yield s, SK.altLabel, _lit(alt)
+    for same in d.get("same_as", []):
+        yield s, SK.exactMatch, IRI(same)
+
+
+def _story(s: IRI, d: dict[str, Any]) -> Triples:
+    yield s, SDO.name, _lit(d["label"])
+    for attr, pred in (("published", KG.firstPublished), ("last_published", KG.lastPublished),
+                       ("article_count", KG.articleCount), ("outlet_count", KG.outletCount)):
+        if d.get(attr) is not None:
+            yield s, pred, _lit(d[attr])
+
+
+def _goal(s: IRI, d: dict[str, Any]) -> Triples:
+    yield s, SK.prefLabel, _lit(d["label"])
+    yield s, KG.goalNumber, _lit(d["number"])
+
+
+def _outlet(s: IRI, d: dict[str, Any]) -> Triples:
+    if d.get("domain"):
+        yield s, KG.domain, _lit(d["domain"])
+    if d.get("home"):
+        yield s, SDO.url, _url_node(d["home"])
+
+
+def _place(s: IRI, d: dict[str, Any]) -> Triples:
+    if d.get("iso"):
+        yield s, KG.isoCountryCode, _lit(d["iso"])
+    if d.get("geonames"):
+        yield s, SDO.sameAs, IRI(d["geonames"])
+    if d.get("kind") in ("country", "city"):
+        yield s, RDF.type, SDO.Country if d["kind"] == "country" else SDO.City
+
+
+def _image(s: IRI, d: dict[str, Any]) -> Triples:
+    yield s, SDO.contentUrl, _url_node(d["url"])
+    for attr in ("width", "height"):
+        if d.get(attr) is not None:
+            yield s, SDO[attr], _lit(d[attr])
+
+
+def _question(s: IRI, d: dict[str, Any]) -> Triples:
+    answer = IRI(s + "/answer")
+    yield s, SDO.acceptedAnswer, answer
+    yield answer, RDF.type, SDO.Answer
+    yield answer, SDO.text, _lit(d["answer"])
+
+
+def _bias(s: IRI, d: dict[str, Any]) -> Triples:
+    if d.get("score") is not None:
+        yield s, SDO.ratingValue, _lit(d["score"])
+        yield s, SDO.worstRating, _lit(0)
+    if d.get("scale") is not None:
+        yield s, SDO.bestRating, _lit(d["scale"])
+    if d.get("rationale"):
+        yield s, SDO.ratingExplanation, _lit(d["rationale"])
+
+
+def _sdg(s: IRI, d: dict[str, Any]) -> Triples:
+    for attr, pred in (("direction", KG.direction), ("relevance", KG.relevance), ("rationale", KG.rationale)):
+        if d.get(attr):
+            yield s, pred, _lit(d[attr])
+
+
+#: Types labelled in their own way (SKOS, rdfs:label); the others have a schema:name.
+_LABELLED_BY = {"article": _article, "topic": _topic, "story": _story, "goal": _goal}
+#: What else a node of each other type says.
+_DETAILS = {"outlet": _outlet, "place": _place, "image": _image, "question": _question, "bias": _bias, "sdg": _sdg}
 
 
 def settled_triples(node: Node) -> Iterator[tuple[IRI, IRI, Term]]:
