@@ -5,7 +5,8 @@ Steps, each linear in the number of sketches (never all pairs):
 1. **Weigh** — how many sketches hold each stem (its document frequency): a
    stem shared by few articles says more than one shared by many.
 2. **Block** (:func:`candidates`) — pairs only of articles that share a key:
-   one of their :data:`KEY_STEMS` rarest stems, or two of their
+   one of their :data:`KEY_STEMS` rarest stems (a stem most articles hold, past
+   :data:`KEY_DF` or :data:`KEY_SHARE` of them, keys nothing), or two of their
    :data:`TITLE_KEYS` rarest headline stems, within :data:`WINDOW` days; a band
    of their MinHash (copies, any days apart); or a related link. Within a
    key's block, articles sorted by day are paired only with their next
@@ -47,6 +48,9 @@ NEIGHBOURS = 12
 #: stems whose every pair is one.
 KEY_STEMS = 8
 TITLE_KEYS = 5
+#: A stem held by more than this many articles (or this share of them) keys no block.
+KEY_DF = 100
+KEY_SHARE = 0.002
 #: Weights and bars of :func:`strength` and :func:`tie`, chosen on the tune half of
 #: the hand-labelled stories: headline weight against the whole text, a related
 #: link's factor, per shared entity; days apart still "near"; strong and weak
@@ -207,8 +211,10 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
     together are not), both within the window; and the bands of its MinHash
     (copies, whenever they appeared)."""
     df = index.df
-    # A shared stem's rank: rarest first, ties by the stem; one int sorts fastest.
-    rank = {t: (n << 32) | t for t, n in df.items() if n > 1}
+    # A shared stem's rank: rarest first, ties by the stem; one int sorts fastest. A stem
+    # most of the corpus shares is no key at all (its blocks would pair everything).
+    common = max(KEY_DF, int(KEY_SHARE * len(index.sketches)))
+    rank = {t: (n << 32) | t for t, n in df.items() if 1 < n <= common}
     low = (1 << 32) - 1
     stems: list[int] = []
     stem_owners: list[int] = []
