@@ -280,10 +280,15 @@ def extract_and_map(state: BuildState, mapped: Mapped, files: list[tuple[str, st
         extractor = get_extractor(ner, known=known, model=model)
         version = extractor.version
         every_doc = [d for _name, docs in work for d in docs]
+        before = [len(d.notes) for d in every_doc]
         extracted = extract_documents(every_doc, extractor, workdir, salt, workers)["extracted"]
+        said = {id(d): d.notes[n:] for d, n in zip(every_doc, before)}
         for name, docs in work:
             records[name].texts = sum(1 for d in docs for _t in texts(d))
             records[name].mentions = sum(len(d.mentions) for d in docs)
+            for note in (note for d in docs for note in said[id(d)]):  # what extraction says goes in the report
+                if note not in records[name].outcome.notes:
+                    records[name].outcome.notes.append(note)
     pending: dict[int, Block] = {}
     for name, docs in sorted(work, key=lambda item: item[0]):
         record = records[name]

@@ -193,3 +193,19 @@ def test_cache_key_ignores_what_the_corpus_knows():
 
     plain, knowing = get_extractor("rules"), get_extractor("rules", known={"Quayside Courier": "organization"})
     assert Cache(None, plain).key("text", "excerpt") == Cache(None, knowing).key("text", "excerpt")
+
+
+def test_text_in_another_language_is_not_read_for_names(tmp_path):
+    """An extractor trained on English finds noise in German: a document that says it is in
+    another language keeps its fields, and its text is not read (the report says why)."""
+    from kg.extract.run import extract_documents
+    from kg.model import Document
+
+    german = Document(source="de.html", format="html", language="de-DE",
+                      title="Kanzler trifft Präsident in Berlin", excerpt="Die Regierung in Berlin und Paris.")
+    english = Document(source="en.html", format="html", language="en",
+                       title="Leaders meet in Berlin", excerpt="The governments in Berlin and Paris.")
+    extractor = get_extractor("rules")
+    extract_documents([german, english], extractor, tmp_path)
+    assert german.mentions == [] and any("written in de" in n for n in german.notes)
+    assert {m.text for m in english.mentions} >= {"Berlin", "Paris"}

@@ -183,6 +183,7 @@ class RulesExtractor:
     name = "rules"
     version = "2"
     model_version = "2"
+    language = "en"  # its cue words are English
 
     def __init__(self, known: dict[str, str] | None = None) -> None:
         self.known = KnownNames(known)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ..identity.languages import lookup_language
 from ..identity.names import is_single_name, name_key
 from ..model import Document, Mention
 from .base import Extractor, Span
@@ -41,6 +42,21 @@ def texts(doc: Document) -> Iterator[tuple[str, str, int | None]]:
             yield rel.title, "related headline", i
         if rel.excerpt:
             yield rel.excerpt, "related excerpt", i
+
+
+def other_language(doc: Document, language: str) -> str | None:
+    """The document's language, when it says it is written in one other than *language*
+    (an extractor trained on English finds noise, not names, in German or Chinese).
+
+    >>> other_language(Document(source="a", format="html", language="de-DE"), "en")
+    'de'
+    >>> other_language(Document(source="a", format="html", language="English"), "en") is None
+    True
+    """
+    if not doc.language:
+        return None
+    code = lookup_language(doc.language.split("-")[0].split("_")[0])
+    return code if code is not None and code != language else None
 
 
 def known_names(docs: list[Document]) -> dict[str, str]:
@@ -155,6 +171,11 @@ def extract_documents(docs: list[Document], extractor: Extractor, cache_dir: Pat
     queued: set[str] = set()
     places: list[tuple[Document, str, str, int | None, str]] = []
     for doc in docs:
+        foreign = other_language(doc, getattr(extractor, "language", "en"))
+        if foreign:
+            doc.notes.append(f"text not read for names: written in {foreign}, the extractor reads "
+                             f"{getattr(extractor, 'language', 'en')}")
+            continue
         for text, field, related in texts(doc):
             key = cache.key(text, field)
             places.append((doc, text, field, related, key))

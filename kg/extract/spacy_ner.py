@@ -185,6 +185,7 @@ class SpacyExtractor:
                           "or use --ner rules")
         self.model = found
         self.nlp = load(found)
+        self.language = str(getattr(self.nlp, "lang", "en") or "en")  # texts in other languages are not read
         self.model_version = f"{found}-{self.nlp.meta.get('version', '?')}:{'+'.join(self.nlp.pipe_names)}:1"
         self.version = f"{self.model_version}:{FINISH_VERSION}"
         self.known = KnownNames(known)

@@ -1,7 +1,7 @@
 """Language names and codes: ``English`` → ``en``, with pycountry's ISO 639 tables.
 
->>> lookup_language("German"), lookup_language("Klingon of the Moon")
-('de', None)
+>>> lookup_language("German"), lookup_language("en"), lookup_language("deu"), lookup_language("Klingon of the Moon")
+('de', 'en', 'de', None)
 >>> language_code("English"), language_code("pt-br"), language_code("Elvish")
 ('en', 'pt-br', 'Elvish')
 """
@@ -24,10 +24,14 @@ def lookup_language(name: str) -> str | None:
         return NAMES[key]
     import pycountry
 
-    try:
-        lang = pycountry.languages.lookup(name.strip())
-    except LookupError:
-        return None
+    lang = None
+    if len(key) in (2, 3) and key.isalpha():  # a code: "en" is English, not the language named "En"
+        lang = pycountry.languages.get(**{"alpha_2" if len(key) == 2 else "alpha_3": key})
+    if lang is None:
+        try:
+            lang = pycountry.languages.lookup(name.strip())
+        except LookupError:
+            return None
     return str(getattr(lang, "alpha_2", None) or lang.alpha_3)
 
 
