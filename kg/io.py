@@ -91,17 +91,19 @@ def frame(data: bytes) -> bytes:
     return MAGIC + len(data).to_bytes(8, "little") + zlib.crc32(data).to_bytes(4, "little") + data
 
 
-def unframe(buffer: bytes, where: str, offset: int = 0) -> tuple[bytes, int]:
+def unframe(buffer: bytes, where: str, offset: int = 0, at: int | None = None) -> tuple[bytes, int]:
     """The data of the frame at *offset* in *buffer* and the offset after it;
-    :class:`~kg.errors.CacheDamaged` when it is cut short, corrupted or not kg's."""
+    :class:`~kg.errors.CacheDamaged` when it is cut short, corrupted or not kg's (the
+    message names byte *at* of the file, *offset* unless given)."""
+    at = offset if at is None else at
     head = buffer[offset : offset + _HEAD]
     if len(head) < _HEAD or not head.startswith(MAGIC):
-        raise CacheDamaged(f"{where}: not a kg cache file or cut short at byte {offset}")
+        raise CacheDamaged(f"{where}: not a kg cache file or cut short at byte {at}")
     size = int.from_bytes(head[3:11], "little")
     end = offset + _HEAD + size
     data = buffer[offset + _HEAD : end]
     if len(data) < size or zlib.crc32(data) != int.from_bytes(head[11:15], "little"):
-        raise CacheDamaged(f"{where}: damaged at byte {offset} (length or checksum does not match)")
+        raise CacheDamaged(f"{where}: damaged at byte {at} (length or checksum does not match)")
     return data, end
 
 
@@ -132,22 +134,22 @@ def read_checked(path: Path) -> bytes:
 
 
 def read_blocks(path: Path) -> Iterator[bytes]:
-    """Every block :func:`append_checked` added to *path*, oldest first, verified. The file is
-    mapped, not read whole: one block at a time is copied out."""
-    import mmap
-
+    """Every block :func:`append_checked` added to *path*, oldest first, verified; read one
+    block at a time (a shard's facts file can be far larger than what a worker may hold)."""
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
         return
     with fh:
-        if os.fstat(fh.fileno()).st_size == 0:
-            return
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            offset = 0
-            while offset < len(mapped):
-                data, offset = unframe(mapped, path.name, offset)  # type: ignore[arg-type]  # slices are copies
-                yield data
+        offset = 0
+        while True:
+            head = fh.read(_HEAD)
+            if not head:
+                return
+            size = int.from_bytes(head[3:11], "little") if len(head) == _HEAD and head.startswith(MAGIC) else 0
+            data, _end = unframe(head + fh.read(size), path.name, at=offset)
+            offset += _HEAD + size
+            yield data
 
 
 def nested_json(value: object, level: int) -> str:
