@@ -27,8 +27,10 @@ True
 
 from __future__ import annotations
 
-import zlib
 import os
+import zlib
+from array import array
+from hashlib import blake2b
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,38 +115,55 @@ def _entries(data: bytes) -> Iterator[tuple[str, str, bool, int, int]]:
         raise CacheDamaged(f"a block of facts is not in kg's format ({type(err).__name__})") from err
 
 
-def _live(folder: Path, shard: int) -> tuple[dict[Key, tuple[int, int, int]], int]:
-    """Where each (file, part)'s current facts are — (block number, start, end) — and how
-    many entries the shard file holds in all."""
-    latest: dict[Key, tuple[int, int, int]] = {}
-    entries = 0
+def _live(folder: Path, shard: int) -> tuple[Any, int]:
+    """Where the current facts of each (file, part) are — ``(block number, start)`` of each
+    live entry, in file order, as an array — and how many entries the shard file holds.
+
+    Entries are indexed by a 128-bit digest of their (file, part) in flat arrays (40 bytes
+    an entry): a hub's shard holds an entry for every file of the corpus, and a dict of
+    keys took 300 MB at 1,000,000 files."""
+    import numpy as np
+
+    digests, places, gone = array("Q"), array("q"), array("b")
     for number, data in enumerate(read_blocks(facts_path(folder, shard))):
-        for name, part, deleted, start, end in _entries(data):
-            entries += 1
-            if deleted:
-                latest.pop((name, part), None)
-            else:
-                latest[(name, part)] = (number, start, end)
-    return latest, entries
+        for name, part, deleted, start, _end in _entries(data):
+            digests.frombytes(blake2b(f"{name}\0{part}".encode(), digest_size=16).digest())
+            places.extend((number, start))
+            gone.append(deleted)
+    entries = len(gone)
+    if not entries:
+        return np.empty((0, 2), dtype=np.int64), 0
+    pairs = np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2)
+    order = np.lexsort((np.arange(entries), pairs[:, 1], pairs[:, 0]))  # by key, then by when
+    ordered = pairs[order]
+    last = np.ones(entries, dtype=bool)
+    last[:-1] = np.any(ordered[1:] != ordered[:-1], axis=1)  # the latest entry of each key
+    latest = order[last]
+    live = latest[np.frombuffer(gone, dtype=np.int8)[latest] == 0]
+    return np.frombuffer(places, dtype=np.int64).reshape(-1, 2)[np.sort(live)], entries
 
 
 def iter_facts(folder: Path, shard: int) -> Iterator[tuple[Key, list[Fact]]]:
     """A shard's current facts, one file's at a time (never the whole shard in memory);
     the shard file is rewritten compactly when most of it is superseded."""
-    latest, entries = _live(folder, shard)
-    wanted: dict[int, list[tuple[Key, int, int]]] = {}
-    for key, (number, start, end) in latest.items():
-        wanted.setdefault(number, []).append((key, start, end))
-    compact = entries > 2 * len(latest) + 64
+    live, entries = _live(folder, shard)
+    compact = entries > 2 * len(live) + 64
     out = facts_path(folder, shard).with_suffix(".facts-compact.tmp")
     if compact:
         out.unlink(missing_ok=True)
+    bounds = live[:, 0].searchsorted(range(int(live[-1, 0]) + 2)) if len(live) else [0]
     for number, data in enumerate(read_blocks(facts_path(folder, shard))):
-        for key, start, end in sorted(wanted.get(number, ())):
-            rows = data[start:end]
-            if compact:
-                append_checked(out, _entry_block(key, rows))
-            yield key, decode_facts(key[0], unpack(rows))
+        if number + 1 >= len(bounds):
+            break
+        starts = set(live[bounds[number]:bounds[number + 1], 1].tolist())
+        if not starts:
+            continue
+        for name, part, _deleted, start, end in _entries(data):
+            if start in starts:
+                key, rows = (name, part), data[start:end]
+                if compact:
+                    append_checked(out, _entry_block(key, rows))
+                yield key, decode_facts(name, unpack(rows))
     if compact:
         if not out.exists():
             out.write_bytes(b"")
