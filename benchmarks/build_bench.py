@@ -9,6 +9,7 @@ memory (RSS) and output sizes compare directly.
     python benchmarks/generate.py --items 10000 --out /tmp/synth-10k
     python benchmarks/build_bench.py /tmp/synth-10k                       # the whole table
     python benchmarks/build_bench.py /tmp/synth-10k --before ../kg-old     # and an older checkout's rows
+    python benchmarks/build_bench.py /tmp/synth-10k --before A --after B   # two checkouts side by side
 
 The table: the obvious pipeline; ``kg build --ner none --exports turtle,html``;
 ``kg build --ner none`` (every default export); ``kg build`` with every default
@@ -131,19 +132,23 @@ CONFIGS = {
 }
 
 
-def kg_row(code: Path | None, corpus: Path, args: str, out_dir: Path) -> tuple[float, float, float, int, int]:
-    """Run one kg build (of the checkout *code*, else this one) and measure it."""
-    env_code = [] if code is None else ["env", f"PYTHONPATH={code}"]
-    cwd = str(code) if code is not None else None
-    cmd = [*env_code, sys.executable, "-m", "kg", "build", str(corpus.resolve()), "-q", *args.split(),
-           "--out", str(out_dir.resolve())]
+def in_checkout(code: Path | None, cmd: list[str]) -> tuple[float, float, float, str]:
+    """:func:`run` *cmd* with the kg of the checkout *code* (else this one)."""
+    if code is None:
+        return run(cmd)
     here = os.getcwd()
-    if cwd:
-        os.chdir(cwd)  # "python -m kg" imports the kg of the working folder first
+    os.chdir(code)  # "python -m kg" imports the kg of the working folder first
     try:
-        wall, rss, total, _ = run(cmd)
+        return run(["env", f"PYTHONPATH={code}", *cmd])
     finally:
         os.chdir(here)
+
+
+def kg_row(code: Path | None, corpus: Path, args: str, out_dir: Path) -> tuple[float, float, float, int, int]:
+    """Run one kg build (of the checkout *code*, else this one) and measure it."""
+    cmd = [sys.executable, "-m", "kg", "build", str(corpus.resolve()), "-q", *args.split(),
+           "--out", str(out_dir.resolve())]
+    wall, rss, total, _ = in_checkout(code, cmd)
     import pyoxigraph
 
     store = pyoxigraph.Store.read_only(str((out_dir / "store").resolve()))
@@ -157,6 +162,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--config", action="append", choices=sorted(CONFIGS), help="rows to run (default: all)")
     parser.add_argument("--before", type=Path, help="also run the same rows with this older kg checkout")
+    parser.add_argument("--after", type=Path, help="run the kg rows with this checkout instead of this one")
     parser.add_argument("--kg-args", default=None, help="run one kg row with these arguments instead")
     parser.add_argument("--keep", type=Path, help="keep kg's output folder here (e.g. for sparql_bench.py)")
     parser.add_argument("--skip-obvious", action="store_true", help="only run kg (e.g. at 1,000,000 items)")
@@ -172,7 +178,7 @@ def main() -> None:
             ttl = Path(tmp) / "obvious.ttl"
             wall, rss, total, out = run([sys.executable, "-c", OBVIOUS, str(args.corpus), str(ttl)])
             rows.append(("obvious rdflib pipeline", wall, rss, total, int(out.strip()), ttl.stat().st_size))
-        for label, code in (("before", args.before), ("kg", None)):
+        for label, code in (("before", args.before), ("kg", args.after)):
             if label == "before" and code is None:
                 continue
             for name, kg_args in configs.items():
@@ -187,15 +193,16 @@ def main() -> None:
         if not args.skip_obvious:
             for name, wall, *_rest in rows[1:]:
                 print(f"{name} / obvious: {rows[0][1] / wall:.2f}x the speed")
-        kg = [sys.executable, "-m", "kg", "build", str(args.corpus), "-q", *next(iter(configs.values())).split()]
-        out_dir = args.keep or Path(tmp) / f"kg-{next(iter(configs))}"
+        kg = [sys.executable, "-m", "kg", "build", str(args.corpus.resolve()), "-q",
+              *next(iter(configs.values())).split()]
+        out_dir = (args.keep or Path(tmp) / f"kg-{next(iter(configs))}").resolve()
         if args.rebuild:
             edited = edit_one(args.corpus)
-            again, rss, total, _ = run([*kg, "--out", str(out_dir)])
+            again, rss, total, _ = in_checkout(args.after, [*kg, "--out", str(out_dir)])
             print(f"rebuild after editing {edited.name}: {again:.2f} s = {100 * again / rows[-1][1]:.1f}% of the clean build; "
                   f"largest process {rss:,.0f} MB, all {total:,.0f} MB")
-            clean = Path(tmp) / "clean"
-            run([*kg, "--out", str(clean)])
+            clean = (Path(tmp) / "clean").resolve()
+            in_checkout(args.after, [*kg, "--out", str(clean)])
             same = [name for name in ("graph.ttl", "graph.html", "report.json", "merges.json")
                     if (clean / name).read_bytes() == (out_dir / name).read_bytes()]
             print(f"identical to a clean build of the edited corpus: {', '.join(same) or 'none'}")

@@ -52,7 +52,7 @@ class Progress:
             from tqdm import tqdm
 
             bar = tqdm(total=total, unit=f" {unit}", desc=name, file=self.stream, leave=False, dynamic_ncols=True,
-                       mininterval=0.5, unit_scale=True)
+                       mininterval=0.5, unit_scale=total is None or total >= 10_000)
         step = Step(bar)
         try:
             yield step

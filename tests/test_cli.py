@@ -96,3 +96,37 @@ def test_progress_lines_when_not_a_terminal_and_nothing_when_quiet(tmp_path, cap
     assert any(line.startswith("kg: read and map: 18 files in ") for line in err)
     assert main(["build", str(ROOT / "data"), "--out", str(tmp_path / "b"), "--ner", "none", "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_bars_with_counts_on_a_terminal(tmp_path):
+    """On a terminal (a real pseudo-terminal here) each long step draws a bar that is redrawn
+    in place and names the step and its total; the same build in a pipe writes plain lines."""
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main_fd, tty_fd = pty.openpty()
+    fcntl.ioctl(tty_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(ROOT / "data"), "--ner", "none",
+                             "--out", str(tmp_path / "out")], cwd=ROOT, stdin=tty_fd, stdout=tty_fd, stderr=tty_fd)
+    os.close(tty_fd)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # the other end closed: the build is over
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(main_fd)
+    text = seen.decode("utf-8", "replace")
+    assert "\r" in text  # redrawn in place
+    bar_lines = [part for part in text.split("\r") if part.startswith("read and map")]
+    assert any(re.search(r"\b18\b", part) for part in bar_lines)  # the step, with its 18 files
