@@ -75,9 +75,13 @@ def _connect(folder: Path) -> sqlite3.Connection:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         db = sqlite3.connect(folder / STATE, timeout=60)
+    except sqlite3.DatabaseError as err:
+        raise sql_error(err) from err
+    try:
         for table in _TABLES:
             db.execute(table)
     except sqlite3.DatabaseError as err:
+        db.close()  # a full disk must not leave the file open (a notebook would hold it)
         raise sql_error(err) from err
     return db
 

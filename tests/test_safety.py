@@ -305,8 +305,11 @@ def test_a_real_full_disk(tmp_path, capsys):
         code = build(DATA, disk / "out")
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 3 and len(err) == 1 and "space" in err[0].lower()
+        held = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                if os.path.exists(f"/proc/self/fd/{fd}")]
+        assert not [path for path in held if path.startswith(str(disk))]  # nothing left open on it
     finally:
-        subprocess.run(["umount", str(disk)], check=False)
+        assert subprocess.run(["umount", str(disk)], check=False).returncode == 0
 
 
 def test_file_names_that_are_not_utf8(tmp_path):
