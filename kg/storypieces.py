@@ -22,7 +22,7 @@ article to its story, and ``kg:duplicateOf`` from a near-copy to its original.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -46,14 +46,19 @@ def story_iri(story_id: str) -> str:
 def settle_stories(folder: Path, shards: int, exports: Iterable[str], max_nodes: int) -> ShardSummary:
     """Find the stories among every shard's articles and write them as the part after the shards."""
     from .stories import Sketch, cluster
+    from .stories.index import Index
 
-    sketches = []
+    def sketches() -> Iterator[tuple[list[Any], list[Any]]]:
+        for shard in range(shards):
+            yield from unpack(read_checked(piece_path(folder, shard, "sketches")))
+
+    found = cluster(Index.of(sketch for sketch, _card in sketches()))  # columns: no object per article
+    members = {iri for story in found.stories for iri in story.members}
     cards: dict[str, list[Any]] = {}
-    for shard in range(shards):
-        for sketch, card in unpack(read_checked(piece_path(folder, shard, "sketches"))):
-            sketches.append(Sketch(*sketch))
-            cards[card[0]] = [*card, frozenset(sketches[-1].title)]
-    nodes = story_nodes(cluster(sketches), cards)
+    for sketch, card in sketches():
+        if card[0] in members:
+            cards[card[0]] = [*card, frozenset(Sketch(*sketch).title)]
+    nodes = story_nodes(found, cards)
     write_checked(piece_path(folder, shards, "storynodes"),
                   pack([[n.iri, n.attrs, n.edges, n.incoming] for n in nodes]))
     return write_part(folder, shards, nodes, exports, max_nodes, edges_of_bare_nodes=True)

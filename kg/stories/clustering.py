@@ -23,22 +23,24 @@ Steps, each linear in the number of sketches (never all pairs):
    to most of a story joins it. The bars (:data:`RULE`) were chosen on the
    older half of the hand-labelled gold (see ``benchmarks/story_bench.py``).
 
-Determinism: sketches are put in IRI order first, and every later step
-depends only on that order, so the input order never matters.
+Determinism: sketches are put in IRI order first (:class:`~kg.stories.index.Index`,
+columns, not an object per article), and every later step depends only on that
+order, so the input order never matters.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import combinations
-from operator import eq
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .sketches import PERMUTATIONS, Sketch, iri_code
+import numpy as np
+
+from .index import NONE, Index
+from .sketches import PERMUTATIONS, Sketch
 
 #: Days apart beyond which two articles are not compared for a story.
 WINDOW = 14
@@ -61,11 +63,13 @@ RULE = {"title": 0.6, "link": 0.5, "name": 0.03, "days": 3,
         "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5}
 #: Stems of a headline that, word for word the same in two articles, marks a copy.
 SAME_TITLE = 6
-#: Documents without the word assumed besides the corpus, so that in a folder of a
-#: few articles a word they share still counts (its weight is log((N + this) / df)).
-BACKGROUND = 10
 #: MinHash bands (rows per band = PERMUTATIONS / BANDS).
 BANDS = 8
+#: Candidate pairs scored per batch (decoded from their codes a batch at a time).
+BATCH = 1 << 16
+
+__all__ = ["Index", "Story", "Duplicate", "Stories", "Evidence", "cluster", "candidates", "evidence",
+           "same_text", "strength", "tie", "story_id"]
 
 
 class Story(NamedTuple):
@@ -103,47 +107,6 @@ class Evidence(NamedTuple):
     same_title: bool  # the same headline word for word, and a long one
 
 
-@dataclass
-class Index:
-    """Sketches in IRI order, with what scoring needs of each precomputed: the
-    squared weight of every stem (from its document frequency), stem sets and
-    their norms, IRI codes, entity and link sets."""
-
-    sketches: list[Sketch]
-    df: Counter[int]
-    weight2: dict[int, float]
-    stems: list[frozenset[int]]
-    titles: list[frozenset[int]]
-    norms: list[float]
-    title_norms: list[float]
-    codes: list[int]
-    names: list[frozenset[int]]
-    links: list[frozenset[int]]
-
-    @classmethod
-    def of(cls, sketches: Iterable[Sketch]) -> Index:
-        chosen: dict[str, Sketch] = {}
-        for s in sketches:
-            if type(s) is not Sketch:  # as stored: a plain tuple
-                s = Sketch(*s)
-            if s.iri not in chosen or s > chosen[s.iri]:
-                chosen[s.iri] = s
-        ordered = [chosen[iri] for iri in sorted(chosen)]
-        titles = [frozenset(s.title) for s in ordered]
-        stems = [t | frozenset(s.terms) for t, s in zip(titles, ordered)]
-        df = Counter(t for st in stems for t in st)
-        n = len(ordered) + BACKGROUND
-        weight2 = {t: math.log(n / c) ** 2 for t, c in df.items()}
-        return cls(
-            sketches=ordered, df=df, weight2=weight2, stems=stems, titles=titles,
-            norms=[math.sqrt(sum(weight2[t] for t in st)) for st in stems],
-            title_norms=[math.sqrt(sum(weight2[t] for t in st)) for st in titles],
-            codes=[iri_code(s.iri) for s in ordered],
-            names=[frozenset(s.names) for s in ordered],
-            links=[frozenset(s.links) for s in ordered],
-        )
-
-
 def _overlap(a: frozenset[int], b: frozenset[int], na: float, nb: float, weight2: dict[int, float]) -> float:
     if not na or not nb:
         return 0.0
@@ -153,18 +116,24 @@ def _overlap(a: frozenset[int], b: frozenset[int], na: float, nb: float, weight2
 def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
     """The :class:`Evidence` of the pair (*i*, *j*) of *index*; without *words*
     only what :func:`same_text` reads (word overlaps left at 0)."""
-    a, b = index.sketches[i], index.sketches[j]
+    ti, si, ni, li = index.sets(i)
+    tj, sj, nj, lj = index.sets(j)
     w2 = index.weight2
-    agree = sum(map(eq, a.minhash, b.minhash)) / len(a.minhash) if a.minhash and b.minhash else 0.0
+    li_len, lj_len = int(index.minhash_len[i]), int(index.minhash_len[j])
+    agree = 0.0
+    if li_len and lj_len:
+        m = min(li_len, lj_len)
+        agree = int(np.count_nonzero(index.minhash[i, :m] == index.minhash[j, :m])) / li_len
+    di, dj = int(index.day[i]), int(index.day[j])
     return Evidence(
-        title=_overlap(index.titles[i], index.titles[j], index.title_norms[i], index.title_norms[j], w2) if words else 0.0,
-        text=_overlap(index.stems[i], index.stems[j], index.norms[i], index.norms[j], w2) if words else 0.0,
-        days=abs(a.day - b.day) if a.day is not None and b.day is not None else None,
-        names=len(index.names[i] & index.names[j]),
-        linked=index.codes[j] in index.links[i] or index.codes[i] in index.links[j],
+        title=_overlap(ti, tj, index.title_norms[i], index.title_norms[j], w2) if words else 0.0,
+        text=_overlap(si, sj, index.norms[i], index.norms[j], w2) if words else 0.0,
+        days=abs(di - dj) if di != NONE and dj != NONE else None,
+        names=len(ni & nj),
+        linked=int(index.codes[j]) in li or int(index.codes[i]) in lj,
         copy=agree,
-        size=min(a.size, b.size),
-        same_title=a.headline == b.headline != 0 and len(a.title) >= SAME_TITLE,
+        size=min(int(index.size[i]), int(index.size[j])),
+        same_title=bool(index.headline[i] == index.headline[j] != 0) and index.title_length(i) >= SAME_TITLE,
     )
 
 
@@ -210,41 +179,35 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
     shared headline stems (the words of a big story are common, but two of them
     together are not), both within the window; and the bands of its MinHash
     (copies, whenever they appeared)."""
-    df = index.df
     # A shared stem's rank: rarest first, ties by the stem; one int sorts fastest. A stem
     # most of the corpus shares is no key at all (its blocks would pair everything).
-    common = max(KEY_DF, int(KEY_SHARE * len(index.sketches)))
-    rank = {t: (n << 32) | t for t, n in df.items() if 1 < n <= common}
+    common = max(KEY_DF, int(KEY_SHARE * len(index)))
+    rank = {t: (n << 32) | t for t, n in index.df.items() if 1 < n <= common}
     low = (1 << 32) - 1
-    stems: list[int] = []
-    stem_owners: list[int] = []
-    pairs: list[int] = []
-    pair_owners: list[int] = []
-    for i in range(len(index.sketches)):
-        rarest = sorted([rank[t] for t in index.stems[i] if t in rank])[:KEY_STEMS]
+    stems, stem_owners, pairs, pair_owners = array("Q"), array("q"), array("Q"), array("q")
+    for i in range(len(index)):
+        title = index.title_set(i)
+        rarest = sorted([rank[t] for t in index.stem_set(i, title) if t in rank])[:KEY_STEMS]
         stems.extend(r & low for r in rarest)
         stem_owners.extend([i] * len(rarest))
-        title = sorted([r & low for r in sorted([rank[t] for t in index.titles[i] if t in rank])[:TITLE_KEYS]])
-        for a, b in combinations(title, 2):
+        rare = sorted([r & low for r in sorted([rank[t] for t in title if t in rank])[:TITLE_KEYS]])
+        for a, b in combinations(rare, 2):
             pairs.append((a << 32) | b)
             pair_owners.append(i)
     for keys, owners in ((stems, stem_owners), (pairs, pair_owners)):
-        for members in _same_key(keys, owners):
-            yield True, members
-    for members in _bands(index.sketches):
+        yield from ((True, members) for members in _same_key(np.frombuffer(keys, np.uint64),
+                                                              np.frombuffer(owners, np.int64)))
+    del stems, stem_owners, pairs, pair_owners
+    for members in _bands(index):
         yield False, members
 
 
-def _same_key(keys: Sequence[int], owners: Sequence[int]) -> Iterator[list[int]]:
-    """The owners (in increasing order) of each key held by two or more."""
-    import numpy as np
-
-    if not keys:
+def _same_key(keys: Any, owners: Any) -> Iterator[list[int]]:
+    """The owners (in increasing order) of each key held by two or more (numpy arrays in)."""
+    if not len(keys):
         return
-    k = np.array(keys, dtype=np.uint64)
-    o = np.array(owners, dtype=np.int64)
-    order = np.lexsort((o, k))
-    k, o = k[order], o[order]
+    order = np.lexsort((owners, keys))
+    k, o = keys[order], owners[order]
     starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     ends = np.r_[starts[1:], len(k)]
     big = ends - starts > 1
@@ -252,42 +215,53 @@ def _same_key(keys: Sequence[int], owners: Sequence[int]) -> Iterator[list[int]]
         yield o[start:end].tolist()
 
 
-def _bands(sketches: Sequence[Sketch]) -> Iterator[list[int]]:
-    """Groups of articles whose MinHash agrees on all of one band (numpy: a
-    band's values are folded into one 64-bit number)."""
-    import numpy as np
-
+def _bands(index: Index) -> Iterator[list[int]]:
+    """Groups of articles whose MinHash agrees on all of one band (a band's values
+    folded into one 64-bit number)."""
     rows = PERMUTATIONS // BANDS
-    have = [i for i, s in enumerate(sketches) if len(s.minhash) == PERMUTATIONS]
+    have = np.flatnonzero(index.minhash_len == PERMUTATIONS).astype(np.int64)
     if len(have) < 2:
         return
-    values = np.array([sketches[i].minhash for i in have], dtype=np.uint64)
     mix = np.array([0x9E3779B97F4A7C15 * (2 * k + 1) % 2**64 for k in range(rows)], dtype=np.uint64)
     for band in range(BANDS):
+        values = index.minhash[have, band * rows:(band + 1) * rows].astype(np.uint64)
         with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
-            folded = (values[:, band * rows:(band + 1) * rows] * mix).sum(axis=1, dtype=np.uint64)
-        yield from _same_key(folded.tolist(), have)
+            folded = (values * mix).sum(axis=1, dtype=np.uint64)
+        yield from _same_key(folded, have)
 
 
-def candidates(index: Index) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, worth scoring (see the module's step 2)."""
-    days = [s.day for s in index.sketches]
-    pairs: set[tuple[int, int]] = set()
+def candidates(index: Index) -> Any:
+    """Pairs ``(i, j)``, ``i < j``, worth scoring (see the module's step 2), as sorted
+    unique codes ``i * len(index) + j`` (one numpy array: a set of tuples took 100 bytes a pair)."""
+    n = len(index)
+    days: list[int | None] = [None if d == NONE else d for d in index.day.tolist()]
+    codes = array("q")
     for window, members in _blocks(index):
         if len(members) == 2:  # most blocks: members are in increasing order
             i, j = members
             di, dj = days[i], days[j]
             if not window or di is None or dj is None or abs(di - dj) <= WINDOW:
-                pairs.add((i, j))
+                codes.append(i * n + j)
         else:
-            pairs.update(_near_in_time(days, members, window))
-    position = {code: i for i, code in enumerate(index.codes)}
-    for i, links in enumerate(index.links):
-        for link in links:
-            other = position.get(link)
-            if other is not None and other != i:
-                pairs.add((min(i, other), max(i, other)))
-    return pairs
+            codes.extend(i * n + j for i, j in _near_in_time(days, members, window))
+    found = np.frombuffer(codes, np.int64) if codes else np.empty(0, np.int64)
+    return np.unique(np.concatenate([found, _linked_pairs(index)]))
+
+
+def _linked_pairs(index: Index) -> Any:
+    """Codes of the pairs in which one article lists the other as related."""
+    n = len(index)
+    if not n or not len(index.links):
+        return np.empty(0, np.int64)
+    order = np.argsort(index.codes, kind="stable")
+    sorted_codes = index.codes[order]
+    owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(index.links_at))
+    at = np.searchsorted(sorted_codes, index.links, side="right") - 1  # the last of equal codes
+    found = (at >= 0) & (sorted_codes[np.maximum(at, 0)] == index.links)
+    other, owners = order[at[found]].astype(np.int64), owners[found]
+    keep = other != owners
+    lo, hi = np.minimum(other, owners)[keep], np.maximum(other, owners)[keep]
+    return lo * n + hi  # type: ignore[no-any-return]
 
 
 def _near_in_time(days: Sequence[int | None], members: list[int], window: bool) -> Iterator[tuple[int, int]]:
@@ -310,12 +284,13 @@ class _Groups:
     """Union-find over positions; the root of a group is its smallest position."""
 
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+        self.parent = array("q", range(n))
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
 
     def join(self, i: int, j: int) -> None:
@@ -323,9 +298,8 @@ class _Groups:
         if a != b:
             self.parent[max(a, b)] = min(a, b)
 
-
-def _order(s: Sketch) -> tuple[int, str]:
-    return (s.minute if s.minute is not None else 1 << 62, s.iri)
+    def roots(self) -> Any:
+        return np.array([self.find(i) for i in range(len(self.parent))], dtype=np.int64)
 
 
 def story_id(first_iri: str) -> str:
@@ -337,8 +311,9 @@ def story_id(first_iri: str) -> str:
     return hashlib.blake2b(first_iri.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def cluster(sketches: Iterable[Sketch]) -> Stories:
-    """Stories and near-duplicates among *sketches* (in any order: same answer).
+def cluster(sketches: Iterable[Sketch] | Index) -> Stories:
+    """Stories and near-duplicates among *sketches* (in any order: same answer), or in an
+    :class:`~kg.stories.index.Index` of them.
 
     >>> from datetime import datetime, timezone
     >>> from kg.stories.sketches import ArticleFacts, sketch
@@ -349,43 +324,50 @@ def cluster(sketches: Iterable[Sketch]) -> Stories:
     >>> [s.members for s in cluster(sketch(a) for a in arts).stories]
     [('a', 'b')]
     """
-    index = Index.of(sketches)
-    groups = _Groups(len(index.sketches))
-    copies = _Groups(len(index.sketches))
-    scored = []
-    for i, j in sorted(candidates(index)):
-        if groups.find(i) == groups.find(j):  # already one story: only a copy is news
-            if same_text(evidence(index, i, j, words=False)):
+    index = sketches if isinstance(sketches, Index) else Index.of(sketches)
+    n = len(index)
+    groups, copies = _Groups(n), _Groups(n)
+    scored = array("q")  # i, j, kind of every pair scored
+    pairs = candidates(index)
+    for start in range(0, len(pairs), BATCH):
+        batch = pairs[start:start + BATCH]
+        for i, j in zip((batch // max(n, 1)).tolist(), (batch % max(n, 1)).tolist()):
+            if groups.find(i) == groups.find(j):  # already one story: only a copy is news
+                if same_text(evidence(index, i, j, words=False)):
+                    copies.join(i, j)
+                continue
+            e = evidence(index, i, j)
+            if same_text(e):
                 copies.join(i, j)
-            continue
-        e = evidence(index, i, j)
-        if same_text(e):
-            copies.join(i, j)
-        kind = tie(e)
-        if kind == 2:
-            groups.join(i, j)
-        scored.append((i, j, kind))
+            kind = tie(e)
+            if kind == 2:
+                groups.join(i, j)
+            scored.extend((i, j, kind))
+    del pairs
     _join_weak(groups, scored)
-    return Stories(_collect(index.sketches, groups), _duplicates(index.sketches, copies))
+    return Stories(_collect(index, groups), _duplicates(index, copies))
 
 
-def _join_weak(groups: _Groups, scored: list[tuple[int, int, int]]) -> None:
+def _join_weak(groups: _Groups, scored: array[int]) -> None:
     """Join two groups when the pairs scored between them hold enough ties: at
     least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`).
     One article with a tie or two to a big group stays out; one with ties to
     most of it comes in. Repeat until no more join."""
     pending = scored
     while True:
-        ends = [(groups.find(i), groups.find(j), kind) for i, j, kind in pending]
-        pending = [p for p, (a, b, _k) in zip(pending, ends) if a != b]
+        left = array("q")
         ties: Counter[tuple[int, int]] = Counter()
         pairs: Counter[tuple[int, int]] = Counter()
-        for a, b, kind in ends:
+        for k in range(0, len(pending), 3):
+            i, j, kind = pending[k:k + 3]
+            a, b = groups.find(i), groups.find(j)
             if a != b:
+                left.extend((i, j, kind))
                 key = (a, b) if a < b else (b, a)
                 pairs[key] += 1
                 if kind:
                     ties[key] += 1
+        pending = left
         ready = sorted(key for key, n in ties.items()
                        if n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
         if not ready:
@@ -394,18 +376,23 @@ def _join_weak(groups: _Groups, scored: list[tuple[int, int, int]]) -> None:
             groups.join(a, b)
 
 
-def _members(sketches: Sequence[Sketch], groups: _Groups) -> list[list[Sketch]]:
-    found: dict[int, list[Sketch]] = defaultdict(list)
-    for i, s in enumerate(sketches):
-        found[groups.find(i)].append(s)
-    return [sorted(m, key=_order) for m in found.values() if len(m) > 1]
+def _members(index: Index, groups: _Groups) -> list[list[int]]:
+    """Every group of two or more, each in order of publication (undated last), then IRI."""
+    roots = groups.roots()
+    minute = np.where(index.minute == NONE, 1 << 62, index.minute)
+    order = np.lexsort((np.arange(len(roots)), minute, roots))
+    r = roots[order]
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else np.empty(0, np.int64)
+    ends = np.r_[starts[1:], len(r)]
+    big = ends - starts > 1
+    return [order[a:b].tolist() for a, b in zip(starts[big].tolist(), ends[big].tolist())]
 
 
-def _collect(sketches: Sequence[Sketch], groups: _Groups) -> tuple[Story, ...]:
-    stories = [Story(story_id(m[0].iri), tuple(s.iri for s in m)) for m in _members(sketches, groups)]
+def _collect(index: Index, groups: _Groups) -> tuple[Story, ...]:
+    stories = [Story(story_id(index.iri(m[0])), tuple(index.iri(k) for k in m)) for m in _members(index, groups)]
     return tuple(sorted(stories, key=lambda s: s.members[0]))
 
 
-def _duplicates(sketches: Sequence[Sketch], copies: _Groups) -> tuple[Duplicate, ...]:
-    pairs = [Duplicate(s.iri, m[0].iri) for m in _members(sketches, copies) for s in m[1:]]
+def _duplicates(index: Index, copies: _Groups) -> tuple[Duplicate, ...]:
+    pairs = [Duplicate(index.iri(k), index.iri(m[0])) for m in _members(index, copies) for k in m[1:]]
     return tuple(sorted(pairs))
