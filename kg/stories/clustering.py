@@ -184,7 +184,7 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
     common = max(KEY_DF, int(KEY_SHARE * len(index)))
     rank = {t: (n << 32) | t for t, n in index.df.items() if 1 < n <= common}
     low = (1 << 32) - 1
-    stems, stem_owners, pairs, pair_owners = array("Q"), array("q"), array("Q"), array("q")
+    stems, stem_owners, pairs, pair_owners = array("I"), array("i"), array("Q"), array("i")
     for i in range(len(index)):
         title = index.title_set(i)
         rarest = sorted([rank[t] for t in index.stem_set(i, title) if t in rank])[:KEY_STEMS]
@@ -195,8 +195,8 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
             pairs.append((a << 32) | b)
             pair_owners.append(i)
     for keys, owners in ((stems, stem_owners), (pairs, pair_owners)):
-        yield from ((True, members) for members in _same_key(np.frombuffer(keys, np.uint64),
-                                                              np.frombuffer(owners, np.int64)))
+        yield from ((True, members) for members in _same_key(np.frombuffer(keys, keys.typecode),
+                                                              np.frombuffer(owners, np.int32)))
     del stems, stem_owners, pairs, pair_owners
     for members in _bands(index):
         yield False, members
