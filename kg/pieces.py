@@ -105,7 +105,7 @@ def reduce_shard(folder: Path, shard: int, targets: dict[str, Target], exports: 
     return write_part(folder, shard, nodes, exports, max_nodes)
 
 
-def write_part(folder: Path, part: int, nodes: list[Node], exports: Iterable[str], max_nodes: int,
+def write_part(folder: Path, part: int, nodes: Iterable[Node], exports: Iterable[str], max_nodes: int,
                edges_of_bare_nodes: bool = False) -> ShardSummary:
     """Write a part's pieces from its settled *nodes*: ``.nt`` always, ``.ttl``/``.jsonld`` when
     exported, ``.merges``/``.conflicts`` (JSON items), ``.view`` (compact nodes and edges) and

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .codec import pack, unpack
+from .codec import pack, pack_items, unpack
 from .facts.reduce import Node
 from .io import read_checked, write_checked
 from .namespaces import ID
@@ -39,60 +39,88 @@ def _instant(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
+#: A story's label is chosen among the headlines of its first this many articles.
+REPRESENTED = 200
+
+
 def story_iri(story_id: str) -> str:
     return f"{ID}story/{story_id}"
 
 
 def settle_stories(folder: Path, shards: int, exports: Iterable[str], max_nodes: int) -> ShardSummary:
     """Find the stories among every shard's articles and write them as the part after the shards."""
-    from .stories import Sketch, cluster
+    from .stories import cluster
     from .stories.index import Index
 
-    def sketches() -> Iterator[tuple[list[Any], list[Any]]]:
+    def records() -> Iterator[tuple[list[Any], list[Any]]]:
         for shard in range(shards):
             yield from unpack(read_checked(piece_path(folder, shard, "sketches")))
 
-    found = cluster(Index.of(sketch for sketch, _card in sketches()))  # columns: no object per article
-    members = {iri for story in found.stories for iri in story.members}
-    cards: dict[str, list[Any]] = {}
-    for sketch, card in sketches():
-        if card[0] in members:
-            cards[card[0]] = [*card, frozenset(Sketch(*sketch).title)]
-    nodes = story_nodes(found, cards)
+    found = cluster(Index.of(sketch for sketch, _card in records()))  # columns: no object per article
+    place, summaries = story_summaries(found, records())
     write_checked(piece_path(folder, shards, "storynodes"),
-                  pack([[n.iri, n.attrs, n.edges, n.incoming] for n in nodes]))
-    return write_part(folder, shards, nodes, exports, max_nodes, edges_of_bare_nodes=True)
+                  pack_items([pack([n.iri, n.attrs, n.edges, n.incoming]) for n in story_nodes(found, place, summaries)]))
+    return write_part(folder, shards, story_nodes(found, place, summaries), exports, max_nodes,
+                      edges_of_bare_nodes=True)
 
 
-def story_nodes(found: Any, cards: dict[str, list[Any]]) -> list[Node]:
+def story_summaries(found: Any, records: Iterable[tuple[list[Any], list[Any]]]) -> tuple[dict[str, int], list[list[Any]]]:
+    """Where each member sits (its story's number << 32 | its place in the story), and what
+    each story node says of its members, gathered as the articles' cards stream past: the cards
+    of its first :data:`REPRESENTED` members (for its label), its earliest and latest date (ties
+    as a stable sort in story order would break them) and its outlets."""
+    from .stories import Sketch
+
+    place = {iri: (k << 32) | n for k, story in enumerate(found.stories) for n, iri in enumerate(story.members)}
+    summaries: list[list[Any]] = [[{}, None, None, set()] for _ in found.stories]
+    for sketch, card in records:
+        at = place.get(card[0])
+        if at is None:
+            continue
+        n, summary = at & 0xFFFFFFFF, summaries[at >> 32]
+        if n < REPRESENTED:
+            summary[0][n] = [*card, frozenset(Sketch(*sketch).title)]
+        when = card[2]
+        if isinstance(when, datetime):
+            key = (_instant(when), n)
+            if summary[1] is None or key < summary[1][0]:
+                summary[1] = (key, when)
+            if summary[2] is None or key > summary[2][0]:
+                summary[2] = (key, when)
+        if card[3]:
+            summary[3].add(card[3])
+    return place, summaries
+
+
+def story_nodes(found: Any, place: dict[str, int], summaries: list[list[Any]]) -> Iterator[Node]:
     """Story nodes, and each article's edge to its story or original (on a bare node: the
-    article's own attributes are in its shard), in IRI order."""
-    nodes: dict[str, Node] = {}
-
-    def bare(iri: str) -> Node:
-        return nodes.setdefault(iri, Node(iri, {}))
-
-    for story in found.stories:
-        iri = story_iri(story.id)
-        members = [cards[m] for m in story.members if m in cards]
-        dates = sorted((c[2] for c in members if isinstance(c[2], datetime)), key=_instant)
-        outlets = sorted({c[3] for c in members if c[3]})
-        nodes[iri] = Node(iri, {
-            "type": "story", "label": representative(members) or iri, "published": dates[0] if dates else None,
-            "last_published": dates[-1] if dates else None, "article_count": len(story.members),
-            "outlet_count": len(outlets)},
-            edges=[(outlet, "covered_by", "covered_by") for outlet in outlets],
-            incoming=sorted((member, "story", "story") for member in story.members))
-        for member in story.members:
-            bare(member).edges.append((iri, "story", "story"))
+    article's own attributes are in its shard), in IRI order, made one at a time."""
+    stories = {story_iri(story.id): k for k, story in enumerate(found.stories)}
+    originals: dict[str, list[str]] = {}
     for pair in found.duplicates:
-        bare(pair.duplicate).edges.append((pair.original, "duplicate", "duplicate"))
-    for node in nodes.values():
-        node.edges.sort()
-    return [nodes[iri] for iri in sorted(nodes)]
+        originals.setdefault(pair.duplicate, []).append(pair.original)
+    for iri in sorted({*stories, *place, *originals}):
+        k = stories.get(iri)
+        if k is not None:
+            yield _story_node(iri, found.stories[k], summaries[k])
+            continue
+        edges = [(original, "duplicate", "duplicate") for original in originals.get(iri, ())]
+        if iri in place:
+            edges.append((story_iri(found.stories[place[iri] >> 32].id), "story", "story"))
+        yield Node(iri, {}, edges=sorted(edges))
 
 
-def representative(members: list[list[Any]], most: int = 200) -> str | None:
+def _story_node(iri: str, story: Any, summary: list[Any]) -> Node:
+    heads, first, last, outlets = summary
+    return Node(iri, {
+        "type": "story", "label": representative([heads[n] for n in sorted(heads)]) or iri,
+        "published": first[1] if first else None, "last_published": last[1] if last else None,
+        "article_count": len(story.members), "outlet_count": len(outlets)},
+        edges=[(outlet, "covered_by", "covered_by") for outlet in sorted(outlets)],
+        incoming=sorted((member, "story", "story") for member in story.members))
+
+
+def representative(members: list[list[Any]], most: int = REPRESENTED) -> str | None:
     """The headline that shares the most words with the story's other headlines (the
     earliest among equals); members are cards in story order, the headline's stems last."""
     titled = [c for c in members[:most] if c[1]]

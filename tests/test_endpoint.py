@@ -249,7 +249,7 @@ def test_excess_connections_get_a_quick_503_and_silent_ones_are_dropped(serve):
 
 
 def test_300_half_open_connections_hold_few_threads(serve):
-    ep = serve(socket_timeout=2.0)
+    ep = serve(socket_timeout=5.0)  # long enough that none times out while the 300 open on a busy machine
     baseline = threading.active_count()
     silent = []
     for _ in range(300):
@@ -261,7 +261,7 @@ def test_300_half_open_connections_hold_few_threads(serve):
     started = time.monotonic()
     assert ep.ask("SELECT (1 AS ?x) {}")[0] == 503
     assert time.monotonic() - started < 0.5
-    time.sleep(2.5)
+    time.sleep(5.5)
     assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200
     for s in silent:
         s.close()
