@@ -62,7 +62,19 @@ class Progress:
         seconds = self.clock() - start
         if seconds >= SUMMARY_FROM or not self.bars:
             rate = f" ({step.done / seconds:,.1f} {unit}/s)" if seconds > 0 and step.done else ""
-            print(f"kg: {name}: {step.done:,} {unit} in {seconds:.1f} s{rate}", file=self.stream, flush=True)
+            print(f"kg: {name}: {step.done:,} {counted(step.done, unit)} in {seconds:.1f} s{rate}",
+                  file=self.stream, flush=True)
+
+
+def counted(n: int, unit: str) -> str:
+    """*unit* (a plural) as it reads after the count *n*.
+
+    >>> counted(1, "stories"), counted(1, "shards"), counted(2, "shards")
+    ('story', 'shard', 'shards')
+    """
+    if n != 1:
+        return unit
+    return unit[:-3] + "y" if unit.endswith("ies") else unit[:-1] if unit.endswith("s") else unit
 
 
 class Quiet(Progress):
