@@ -23,6 +23,7 @@ Provider(name='Caixin', domain='caixinglobal.com', images=[])
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -63,16 +64,21 @@ def pack(value: Any) -> bytes:
     return bytes(msgpack.packb(value, default=_default, use_bin_type=True, strict_types=False))
 
 
-def pack_items(packed: list[bytes]) -> bytes:
-    """The MessagePack array of items already packed one by one (the same bytes as packing
-    the list whole, without holding the items as objects).
+def pack_items(packed: Iterable[bytes]) -> bytes:
+    """The MessagePack array of items packed one by one as they come (the same bytes as
+    packing the list whole, without holding the items as objects).
 
-    >>> pack_items([pack(n) for n in range(20)]) == pack(list(range(20)))
+    >>> pack_items(pack(n) for n in range(20)) == pack(list(range(20)))
     True
     """
     import msgpack
 
-    return bytes(msgpack.Packer().pack_array_header(len(packed))) + b"".join(packed)
+    body, count = bytearray(), 0
+    for item in packed:
+        body += item
+        count += 1
+    body[0:0] = msgpack.Packer().pack_array_header(count)
+    return bytes(body)
 
 
 def unpack(data: bytes, lists: bool = False) -> Any:

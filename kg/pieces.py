@@ -112,12 +112,12 @@ def write_part(folder: Path, part: int, nodes: Iterable[Node], exports: Iterable
     ``.top`` (its most connected nodes). With *edges_of_bare_nodes*, the edges of nodes that
     have no attributes here (their attributes are in another part) are in the view too."""
     summary = ShardSummary(part)
-    lines: set[str] = set()
+    lines: list[str] = []
     merges, conflicts = [], []
     view_nodes: dict[str, dict[str, Any]] = {}
     view_edges: list[tuple[str, str, str, str]] = []
     for node in nodes:
-        lines |= node_lines(node)
+        lines.extend(node_lines(node))
         entry = node.merge_entry()
         if entry:
             merges.append(entry)
@@ -130,10 +130,9 @@ def write_part(folder: Path, part: int, nodes: Iterable[Node], exports: Iterable
             for target, key, relation in node.edges:
                 summary.edges[relation] += 1
                 view_edges.append((node.iri, target, key, relation))
-    ordered = sorted(lines)
-    nt = ("\n".join(ordered) + "\n").encode("utf-8") if ordered else b""
+    nt, summary.triples = sorted_lines(lines)
+    del lines
     summary.digest = hashlib.sha256(nt).hexdigest()
-    summary.triples = len(ordered)
     summary.merges, summary.conflicts = len(merges), len(conflicts)
     write_checked(piece_path(folder, part, "nt"), nt)
     wanted = {PIECES[e] for e in exports if e in PIECES}
@@ -150,6 +149,24 @@ def write_part(folder: Path, part: int, nodes: Iterable[Node], exports: Iterable
     summary.view_digest = hashlib.sha256(view).hexdigest()
     write_checked(piece_path(folder, part, "view"), view)
     return summary
+
+
+def sorted_lines(lines: list[str]) -> tuple[bytes, int]:
+    """*lines* sorted (in place), each once, as UTF-8 N-Triples text, and how many: built line
+    by line, so that the text is never held twice as a string.
+
+    >>> sorted_lines(["b .", "a .", "b ."])
+    (b'a .\\nb .\\n', 2)
+    """
+    lines.sort()
+    out, count, last = bytearray(), 0, None
+    for line in lines:
+        if line != last:
+            out += line.encode("utf-8")
+            out += b"\n"
+            count += 1
+            last = line
+    return bytes(out), count
 
 
 #: IRIs of the entities a story sketch counts (organisations, people, places).

@@ -22,6 +22,7 @@ article to its story, and ``kg:duplicateOf`` from a near-copy to its original.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,16 +60,16 @@ def settle_stories(folder: Path, shards: int, exports: Iterable[str], max_nodes:
     found = cluster(Index.of(sketch for sketch, _card in records()))  # columns: no object per article
     place, summaries = story_summaries(found, records())
     write_checked(piece_path(folder, shards, "storynodes"),
-                  pack_items([pack([n.iri, n.attrs, n.edges, n.incoming]) for n in story_nodes(found, place, summaries)]))
+                  pack_items(pack([n.iri, n.attrs, n.edges, n.incoming]) for n in story_nodes(found, place, summaries)))
     return write_part(folder, shards, story_nodes(found, place, summaries), exports, max_nodes,
                       edges_of_bare_nodes=True)
 
 
 def story_summaries(found: Any, records: Iterable[tuple[list[Any], list[Any]]]) -> tuple[dict[str, int], list[list[Any]]]:
     """Where each member sits (its story's number << 32 | its place in the story), and what
-    each story node says of its members, gathered as the articles' cards stream past: the cards
-    of its first :data:`REPRESENTED` members (for its label), its earliest and latest date (ties
-    as a stable sort in story order would break them) and its outlets."""
+    each story node says of its members, gathered as the articles' cards stream past: the
+    headline and headline stems of its first :data:`REPRESENTED` members (for its label), its
+    earliest and latest date (ties broken as a stable sort in story order would) and its outlets."""
     from .stories import Sketch
 
     place = {iri: (k << 32) | n for k, story in enumerate(found.stories) for n, iri in enumerate(story.members)}
@@ -78,8 +79,8 @@ def story_summaries(found: Any, records: Iterable[tuple[list[Any], list[Any]]]) 
         if at is None:
             continue
         n, summary = at & 0xFFFFFFFF, summaries[at >> 32]
-        if n < REPRESENTED:
-            summary[0][n] = [*card, frozenset(Sketch(*sketch).title)]
+        if n < REPRESENTED:  # the headline and its stems, compact: a set is made when the label is chosen
+            summary[0][n] = (card[1], array("I", Sketch(*sketch).title))
         when = card[2]
         if isinstance(when, datetime):
             key = (_instant(when), n)
@@ -112,8 +113,9 @@ def story_nodes(found: Any, place: dict[str, int], summaries: list[list[Any]]) -
 
 def _story_node(iri: str, story: Any, summary: list[Any]) -> Node:
     heads, first, last, outlets = summary
+    cards = [[None, headline, frozenset(stems)] for headline, stems in (heads[n] for n in sorted(heads))]
     return Node(iri, {
-        "type": "story", "label": representative([heads[n] for n in sorted(heads)]) or iri,
+        "type": "story", "label": representative(cards) or iri,
         "published": first[1] if first else None, "last_published": last[1] if last else None,
         "article_count": len(story.members), "outlet_count": len(outlets)},
         edges=[(outlet, "covered_by", "covered_by") for outlet in sorted(outlets)],
