@@ -96,7 +96,8 @@ def story_summaries(found: Any, records: Iterable[tuple[list[Any], list[Any]]]) 
 def story_nodes(found: Any, place: dict[str, int], summaries: list[list[Any]]) -> Iterator[Node]:
     """Story nodes, and each article's edge to its story or original (on a bare node: the
     article's own attributes are in its shard), in IRI order, made one at a time."""
-    stories = {story_iri(story.id): k for k, story in enumerate(found.stories)}
+    iris = [story_iri(story.id) for story in found.stories]  # one string each, shared by its members' edges
+    stories = {iri: k for k, iri in enumerate(iris)}
     originals: dict[str, list[str]] = {}
     for pair in found.duplicates:
         originals.setdefault(pair.duplicate, []).append(pair.original)
@@ -107,7 +108,7 @@ def story_nodes(found: Any, place: dict[str, int], summaries: list[list[Any]]) -
             continue
         edges = [(original, "duplicate", "duplicate") for original in originals.get(iri, ())]
         if iri in place:
-            edges.append((story_iri(found.stories[place[iri] >> 32].id), "story", "story"))
+            edges.append((iris[place[iri] >> 32], "story", "story"))
         yield Node(iri, {}, edges=sorted(edges))
 
 
