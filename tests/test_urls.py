@@ -39,6 +39,14 @@ SAME = [
     ("https://www.bbc.com/news/technology-63861322?at_link_origin=BBCWorld&at_format=link", "https://www.bbc.com/news/technology-63861322"),
     ("https://x.com/a?mc_cid=1&mc_eid=2", "https://x.com/a"),
     ("https://x.com/a?b=2&a=1", "https://x.com/a?a=1&b=2"),
+    ("https://x.com/a?yclid=1&_hsenc=2&wt_mc=rss.x&INTCMP=y", "https://x.com/a"),
+    # ... and the trackers of one site (SITE_TRACKING), real forms from ../shared
+    ("https://medium.com/invironment/picking-fruits-e9610374b19c?source=rss----d12c403d4976--food",
+     "https://medium.com/invironment/picking-fruits-e9610374b19c"),
+    ("https://science.sciencemag.org/content/370/6521/1144?rss=1", "https://science.sciencemag.org/content/370/6521/1144"),
+    # rule 3: internationalised hosts as browsers write them (IDNA 2008, UTS 46)
+    ("https://FASS.example/a", "https://fass.example/a"),
+    ("https://faß.example/a", "https://xn--fa-hia.example/a"),
     # rule 7: fragment
     ("https://x.com/a#comments", "https://x.com/a"),
 ]
@@ -49,6 +57,15 @@ DIFFERENT = [
     ("https://example.com:8443/a", "https://example.com/a"),  # a non-default port matters
     ("https://a.blogspot.com/x", "https://b.blogspot.com/x"),
     ("https://x.com/a?page=2", "https://x.com/a"),  # ordinary parameters stay
+    # parameters that select content, even when some site uses the same name to track
+    ("https://x.example/read.php?cid=1001", "https://x.example/read.php?cid=1002"),
+    ("https://x.example/read.php?cid=1001", "https://x.example/read.php"),
+    *[(f"https://x.example/story?{name}=2", "https://x.example/story")
+      for name in ("source", "ref", "mod", "td", "partner", "via", "view", "rss")],
+    ("https://x.example/story?view=1", "https://x.example/story"),
+    ("https://medium.example/story?source=rss", "https://medium.example/story"),  # Medium's rule is Medium's
+    # IDNA 2003 folded ß to ss; browsers (IDNA 2008) do not: two registrable domains
+    ("https://faß.example/a", "https://fass.example/a"),
 ]
 
 

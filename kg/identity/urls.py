@@ -7,12 +7,17 @@ Rules, applied in this order by :func:`canonical_url` (each has a test):
 2. unwrap AMP-cache urls: ``https://www-x-com.cdn.ampproject.org/c/s/www.x.com/p``
    → ``https://www.x.com/p`` (``/c/``, ``/v/``, ``/i/``; ``s/`` means https);
 3. lower-case the scheme and host, drop a trailing dot and default ports;
+   an internationalised host is written as IDNA 2008 with UTS 46 mapping, as
+   browsers do (``faß.example`` stays apart from ``fass.example``);
 4. AMP hosts: ``amp.x.com`` → ``www.x.com``;
 5. AMP path segments: ``/amp``, ``/amp/``, ``/google-amp/`` and ``.amp`` before
    an extension are removed;
-6. AMP and tracking query parameters are removed (:data:`AMP_PARAMS`,
-   :data:`TRACKING_PARAMS`, any ``utm_*`` or ``at_*``; ``amp;amp`` debris);
-   the rest are sorted;
+6. AMP and tracking query parameters are removed: ``amp``/``_amp`` with any
+   value and the AMP switches of :data:`AMP_PARAMS` set to ``amp``; the known
+   trackers of :data:`TRACKING_PARAMS` (any ``utm_*``, ``at_*``, ``wt_*`` too)
+   and, on the sites of :data:`SITE_TRACKING`, those sites' own; ``amp;amp``
+   debris. Every other parameter identifies content (``read.php?cid=1001``,
+   ``?view=1``, ``?ref=…``) and stays; they are sorted;
 7. the fragment is dropped.
 
 :func:`url_key` goes further for identity only: the scheme (http and https
@@ -31,17 +36,32 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-AMP_PARAMS = frozenset({"amp", "_amp", "outputtype", "view", "platform", "amp_js_v", "usqp"})
-#: Values of :data:`AMP_PARAMS` that mean "the AMP version" (``amp`` itself: any value).
-AMP_VALUES = frozenset({"", "1", "true", "amp", "yes"})
+from .domains import registrable_domain
+
+#: AMP switches, removed when their value is ``amp`` (``?outputType=amp``); ``amp``, ``_amp``,
+#: ``amp_js_v`` and ``usqp`` (the AMP cache's) go whatever their value.
+AMP_PARAMS = frozenset({"outputtype", "view", "platform"})
+_AMP_ANY_VALUE = frozenset({"amp", "_amp", "amp_js_v", "usqp"})
+#: Known tracking parameters (lower case): ad-click ids (Google, Facebook, Microsoft, TikTok,
+#: Twitter, LinkedIn, Yandex), mail campaigns (Mailchimp, HubSpot, Marketo, Vero), analytics
+#: (Google, Adobe ``at_*``, Webtrekk ``wt_*``, ``intcmp``), share buttons (``smid``, ``sr_share``,
+#: ``__twitter_impression``, ``ref_src``, ``igshid``). Any ``utm_*``, ``at_*`` and ``wt_*`` too.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
-        "_ga", "_gl", "mod", "ref", "ref_src", "ref_url", "source", "ico", "td", "partner",
-        "cmpid", "ncid", "smid", "sr_share", "sharetype", "cid", "ocid", "soc_src", "soc_trk",
-        "__twitter_impression", "rss", "taid", "trk", "via",
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
+        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "vero_id", "vero_conv", "oly_anon_id", "oly_enc_id",
+        "_ga", "_gl", "igshid", "intcmp", "cmpid", "ncid", "ocid", "smid", "sr_share", "sharetype",
+        "__twitter_impression", "ref_src", "soc_src", "soc_trk",
     }
 )
+#: Parameters that are trackers on one site only (registrable domain → names): WSJ's link
+#: placement ``mod``, Medium's ``source`` (``?source=rss----…``), Science's feed marker ``rss``.
+SITE_TRACKING = {
+    "wsj.com": frozenset({"mod"}),
+    "medium.com": frozenset({"source"}),
+    "sciencemag.org": frozenset({"rss"}),
+    "science.org": frozenset({"rss"}),
+}
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
 _AMP_SEGMENTS = frozenset({"amp", "google-amp", "amp-article", "ampproject"})
 _UNSAFE = "%/:=&?~#+!$,;'@()*"
@@ -63,16 +83,30 @@ def _clean_path(path: str) -> str:
 
 def _is_amp_param(key: str, value: str) -> bool:
     low = key.lower()
-    if re.fullmatch(r"amp(;amp)*", low):
+    if low in _AMP_ANY_VALUE or re.fullmatch(r"amp(;amp)*", low):
         return True
-    if low in ("amp", "_amp"):
-        return True
-    return low in AMP_PARAMS and value.lower() in AMP_VALUES | {"amp"}
+    return low in AMP_PARAMS and value.lower() == "amp"
 
 
-def _is_tracking(key: str) -> bool:
+def _is_tracking(key: str, site: frozenset[str]) -> bool:
     low = key.lower()
-    return low in TRACKING_PARAMS or low.startswith(("utm_", "at_"))
+    return low in TRACKING_PARAMS or low in site or low.startswith(("utm_", "at_", "wt_"))
+
+
+def idna_host(host: str) -> str:
+    """A host name in ASCII: IDNA 2008 with UTS 46 mapping, as browsers write it.
+
+    >>> idna_host("faß.example"), idna_host("FASS.example")
+    ('xn--fa-hia.example', 'fass.example')
+    """
+    if re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]", host):
+        return host
+    import idna
+
+    try:
+        return str(idna.encode(host, uts46=True).decode("ascii"))
+    except (idna.IDNAError, UnicodeError) as err:
+        raise InvalidUrl(f"invalid host {host[:80]!r}") from err
 
 
 def unwrap_amp_cache(parts):  # type: ignore[no-untyped-def]
@@ -97,11 +131,7 @@ def canonical_url(url: str) -> str:
     parts = unwrap_amp_cache(parts)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".").lower()
-    if not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]", host):
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError as err:
-            raise InvalidUrl(f"invalid host in {url[:80]!r}") from err
+    host = idna_host(host)
     if host.startswith("amp.") and host.count(".") >= 2:
         host = "www." + host[4:]
     try:
@@ -112,10 +142,11 @@ def canonical_url(url: str) -> str:
     if port and not (scheme == "http" and port == 80) and not (scheme == "https" and port == 443):
         netloc = f"{host}:{port}"
     path = _clean_path(parts.path or "/")
+    site = SITE_TRACKING.get(registrable_domain(host) or host, frozenset())
     pairs = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k and not _is_amp_param(k, v) and not _is_tracking(k)
+        if k and not _is_amp_param(k, v) and not _is_tracking(k, site)
     ]
     query = urlencode(sorted(pairs), quote_via=quote, safe="/:,@")
     query = quote(query, safe="=&%/:,@+")
