@@ -13,8 +13,14 @@ worker opens a private copy read-write). When the store path is the
 before a query as soon as the link points to a new folder, so the server
 sees a new build without a restart.
 
-A worker answers with the bytes to send: status, media type and body, the
-body serialised in the worker and at most :data:`MAX_RESULT_BYTES` long.
+A worker answers with status, media type and body, the body serialised in
+the worker and at most :data:`MAX_RESULT_BYTES` long. A body up to
+:data:`SPOOL_AFTER` bytes comes back through the pipe; a longer one is
+written to a file in the pool's temporary folder, which the server streams
+to the client and deletes, so a big answer is never held in memory, by the
+worker or by the server (a client that does not read it costs a file, not
+RAM). While answers of more than :data:`MAX_SPOOLED_BYTES` in all wait in
+files to be sent, new queries get 503 (the folder may be on a RAM disk).
 
 >>> negotiate("application/sparql-results+json, */*;q=0.1", SELECT_TYPES)
 'application/sparql-results+json'
@@ -26,13 +32,19 @@ import json
 import multiprocessing
 import os
 import queue
+import shutil
+import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 #: Largest answer a worker sends (a bigger one is refused: add a LIMIT).
 MAX_RESULT_BYTES = 256 * 1024 * 1024
+#: A longer answer goes from the worker to the client through a file, not memory.
+SPOOL_AFTER = 1024 * 1024
+#: Bytes of answers waiting in files to be sent, above which new queries get 503.
+MAX_SPOOLED_BYTES = 1024 * 1024 * 1024
 
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
@@ -68,29 +80,48 @@ class Job:
     accept: str = "*/*"
     update: bool = False
     allow_service: bool = False
+    spool: str = ""  # the file a long answer is written to (set by the pool)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What to send back: status, media type, body."""
+    """What to send back: status, media type, and the body as bytes or, when long, an
+    open file of *size* bytes (the sender closes it and calls :meth:`QueryPool.release`).
+
+    >>> Answer.unframe(Answer(200, b"x,y", "text/csv").frame())
+    Answer(status=200, body=b'x,y', media='text/csv', file=None, size=3)
+    """
 
     status: int
     body: bytes
     media: str = TEXT
+    file: BinaryIO | None = field(default=None, compare=False)
+    size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            object.__setattr__(self, "size", len(self.body))
 
     @classmethod
     def error(cls, status: int, message: str) -> Answer:
         return cls(status, (message + "\n").encode("utf-8"))
 
-    def frame(self) -> bytes:
-        """The answer as one message between processes (no pickle)."""
-        return json.dumps({"status": self.status, "media": self.media}).encode() + b"\n" + self.body
+    def frame(self, spooled: bool = False) -> bytes:
+        """The answer as one message between processes (no pickle); *spooled*: the body is in the job's file."""
+        head = {"status": self.status, "media": self.media, "spooled": spooled, "size": self.size}
+        return json.dumps(head).encode() + b"\n" + (b"" if spooled else self.body)
 
     @classmethod
-    def unframe(cls, data: bytes) -> Answer:
+    def unframe(cls, data: bytes, spool: str = "") -> Answer:
+        """The answer in *data*; a spooled one comes with its file *spool* open (and already unlinked)."""
         head, _, body = data.partition(b"\n")
         fields = json.loads(head)
-        return cls(int(fields["status"]), body, str(fields["media"]))
+        status, media = int(fields["status"]), str(fields["media"])
+        if not fields.get("spooled"):
+            return cls(status, body, media)
+        handle = open(spool, "rb")  # noqa: SIM115 - the sender closes it
+        os.unlink(spool)  # gone from the folder; the data lives while the file is open
+        return cls(status, b"", media, handle, int(fields["size"]))
 
 
 def negotiate(accept: str, offered: dict[str, str]) -> str:
@@ -117,22 +148,44 @@ def negotiate(accept: str, offered: dict[str, str]) -> str:
 
 
 class _Capped:
-    """A write-only buffer that refuses to grow past *limit* bytes."""
+    """A write-only buffer that refuses to grow past *limit* bytes and moves to the file
+    *spool* once it holds more than *spool_after* bytes.
 
-    def __init__(self, limit: int) -> None:
+    >>> out = _Capped(10, "", spool_after=100)
+    >>> out.write(b"12345"), out.value()
+    (5, b'12345')
+    >>> out.write(b"123456")
+    Traceback (most recent call last):
+    OverflowError
+    """
+
+    def __init__(self, limit: int, spool: str, spool_after: int = SPOOL_AFTER) -> None:
         self.parts: list[bytes] = []
         self.size = 0
         self.limit = limit
+        self.spool, self.spool_after = spool, spool_after
+        self.file: BinaryIO | None = None
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
         if self.size > self.limit:
             raise OverflowError
-        self.parts.append(bytes(data))
+        if self.file is None and self.size > self.spool_after and self.spool:
+            self.file = open(self.spool, "wb")  # noqa: SIM115 - closed by close()
+            self.file.writelines(self.parts)
+            self.parts = []
+        if self.file is not None:
+            self.file.write(data)
+        else:
+            self.parts.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
         pass
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
     def value(self) -> bytes:
         return b"".join(self.parts)
@@ -186,7 +239,7 @@ def _select(store: Any, job: Job) -> Answer:
     from .errors import QueryError
     from .query import run
 
-    capped = _Capped(MAX_RESULT_BYTES)
+    capped = _Capped(MAX_RESULT_BYTES, job.spool)
     out = cast(Any, capped)  # pyoxigraph writes to any object with write()
     try:
         result = run(store, job.text, allow_service=job.allow_service)
@@ -206,7 +259,9 @@ def _select(store: Any, job: Job) -> Answer:
         if isinstance(err.__context__, OverflowError) or "OverflowError" in str(err):
             return Answer.error(400, f"the answer is larger than {MAX_RESULT_BYTES >> 20} MB; add a LIMIT")
         return Answer.error(500, f"query failed: {err}")
-    return Answer(200, capped.value(), media + "; charset=utf-8")
+    finally:
+        capped.close()
+    return Answer(200, capped.value(), media + "; charset=utf-8", size=capped.size)
 
 
 def _worker_main(conn: Connection, spec: StoreSpec) -> None:
@@ -220,7 +275,8 @@ def _worker_main(conn: Connection, spec: StoreSpec) -> None:
             reply = answer(holder, job)
         except Exception as err:  # a bug must not look like a crash of the engine
             reply = Answer.error(500, f"internal error: {type(err).__name__}: {err}")
-        conn.send_bytes(reply.frame())
+        spooled = reply.status == 200 and reply.size > len(reply.body)
+        conn.send_bytes(reply.frame(spooled))
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -241,6 +297,9 @@ class QueryPool:
         self._lock = threading.Lock()
         self.stopped = 0  # queries stopped at the time limit
         self.crashed = 0
+        self.folder = tempfile.mkdtemp(prefix="kg-answers-")  # long answers on their way to clients
+        self.spooled = 0  # bytes in answer files not yet sent
+        self._jobs = 0
         for _ in range(size):
             self._idle.put(self._start())
 
@@ -268,7 +327,14 @@ class QueryPool:
             return [w.process.pid for w in self._all if w.process.pid is not None]
 
     def run(self, job: Job) -> Answer:
-        """Run *job* on a free worker, waiting for one at most the time limit."""
+        """Run *job* on a free worker, waiting for one at most the time limit. A long answer
+        comes as an open file: close it and :meth:`release` it once sent."""
+        with self._lock:
+            if self.spooled > MAX_SPOOLED_BYTES:
+                return Answer.error(503, f"{self.spooled >> 20} MB of answers wait for their clients to read them; "
+                                         "try again shortly")
+            self._jobs += 1
+            job = replace(job, spool=os.path.join(self.folder, f"{self._jobs}.answer"))
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -277,7 +343,11 @@ class QueryPool:
         try:
             worker.conn.send(job)
             if worker.conn.poll(self.timeout):
-                return Answer.unframe(worker.conn.recv_bytes(MAX_RESULT_BYTES + 4096))
+                reply = Answer.unframe(worker.conn.recv_bytes(SPOOL_AFTER + 4096), job.spool)
+                if reply.file is not None:
+                    with self._lock:
+                        self.spooled += reply.size
+                return reply
             self.stopped += 1
             keep = self._replace(worker)
             return Answer.error(503, f"the query was stopped after {self.timeout:g} s (the server's --timeout)")
@@ -287,6 +357,15 @@ class QueryPool:
             return Answer.error(500, "the query engine stopped while answering this query")
         finally:
             self._idle.put(keep)
+            if os.path.exists(job.spool):  # a worker stopped while it wrote
+                os.unlink(job.spool)
+
+    def release(self, answer: Answer) -> None:
+        """Close a long answer's file once it is sent (or its client is gone)."""
+        if answer.file is not None and not answer.file.closed:
+            answer.file.close()
+            with self._lock:
+                self.spooled -= answer.size
 
     def _replace(self, worker: _Worker) -> _Worker:
         self._end(worker)
@@ -298,3 +377,4 @@ class QueryPool:
             workers = list(self._all)
         for worker in workers:
             self._end(worker)
+        shutil.rmtree(self.folder, ignore_errors=True)

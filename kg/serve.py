@@ -12,16 +12,22 @@ Safe to leave running on a real machine:
   longer than ``timeout`` (default 30 s); see :mod:`kg.query_pool`.
 * **Size**: queries are checked before parsing (:mod:`kg.sparql_guard`);
   request bodies are at most :data:`MAX_BODY` bytes; answers at most
-  :data:`kg.query_pool.MAX_RESULT_BYTES`.
+  :data:`kg.query_pool.MAX_RESULT_BYTES`, and a long one is streamed from a
+  file, never held in memory.
 * **Connections**: at most :data:`MAX_CONNECTIONS` are served at once; one
   more gets an immediate 503. Each socket read or write waits at most
   :data:`SOCKET_TIMEOUT` seconds, so a client that connects and says
-  nothing is dropped.
+  nothing is dropped; a request's line, headers and body must all arrive
+  within :data:`REQUEST_TIMEOUT` seconds, so a client that drips them is
+  dropped too; an answer must be taken at :data:`MIN_SEND_RATE` bytes a
+  second at least.
 * **Other web pages**: the ``Host`` header must name this server (127.0.0.1,
   localhost or [::1] with its port when bound to loopback; the bound name or
-  address otherwise), which defeats DNS rebinding. A request a browser sends
-  from another origin (``Origin`` header) is refused unless that origin was
-  named with ``--cors``; only those origins get CORS headers.
+  address otherwise), which defeats DNS rebinding. A request that carries an
+  ``Origin`` header (a browser sends one from a web page) is refused unless
+  it comes from this server's own address or from an origin named with
+  ``--cors``; ``Origin: null`` (a sandboxed frame, a local file) is always
+  refused. Only the named origins get CORS headers.
 * **Requests to elsewhere**: ``SERVICE`` clauses are refused unless
   ``allow_service``.
 
@@ -31,10 +37,12 @@ True
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +56,12 @@ MAX_BODY = 1024 * 1024
 MAX_CONNECTIONS = 64
 #: Seconds a socket read or write may wait (a silent client is dropped after this).
 SOCKET_TIMEOUT = 10.0
+#: Seconds a request's line, headers and body may take to arrive in all.
+REQUEST_TIMEOUT = 10.0
+#: Bytes a second a client must read an answer at, at least (after the first SOCKET_TIMEOUT).
+MIN_SEND_RATE = 1024 * 1024
+#: Bytes sent to the socket at a time from an answer's file.
+CHUNK = 256 * 1024
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -64,6 +78,7 @@ class ServeOptions:
     allow_service: bool = False
     max_connections: int = MAX_CONNECTIONS
     socket_timeout: float = SOCKET_TIMEOUT
+    request_timeout: float = REQUEST_TIMEOUT
     extra_hosts: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -97,6 +112,26 @@ def _ip_literal(hostport: str) -> bool:
         return False
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket as a raw stream whose reads all end by one *deadline* (``time.monotonic``),
+    each waiting at most *per_read* seconds: a client dripping a byte at a time cannot
+    hold a connection longer than the deadline. Reading past it raises :class:`TimeoutError`."""
+
+    def __init__(self, sock: socket.socket, per_read: float) -> None:
+        self.sock, self.per_read = sock, per_read
+        self.deadline = time.monotonic() + per_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long to arrive")
+        self.sock.settimeout(min(self.per_read, left))
+        return self.sock.recv_into(buffer)
+
+
 class Handler(BaseHTTPRequestHandler):
     """One SPARQL protocol request (the server holds the options and the pool)."""
 
@@ -106,28 +141,60 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep the console for errors
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the plain buffered socket file: replaced by one with a deadline
+        self._reader = _DeadlineReader(self.connection, self.server.options.socket_timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        # the deadline for this request's line, headers and body starts when we wait for it
+        self._reader.deadline = time.monotonic() + self.server.options.request_timeout
+        super().handle_one_request()
+
     # -- sending ---------------------------------------------------------------------------
     def _send(self, answer: Answer, extra: dict[str, str] | None = None) -> None:
+        """Send *answer*, which must be taken within the socket timeout plus its length at
+        :data:`MIN_SEND_RATE`; a long answer goes from its file a chunk at a time."""
+        options = self.server.options
+        deadline = time.monotonic() + options.socket_timeout + answer.size / MIN_SEND_RATE
         try:
+            self.connection.settimeout(options.socket_timeout)
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.media)
-            self.send_header("Content-Length", str(len(answer.body)))
+            self.send_header("Content-Length", str(answer.size))
             for key, value in {**self._cors_headers(), **(extra or {})}.items():
                 self.send_header(key, value)
             self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(answer.body)
+            if self.command == "HEAD":
+                return
+            file = answer.file
+            chunks = iter(lambda: file.read(CHUNK), b"") if file is not None else iter([answer.body])
+            for chunk in chunks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("the client reads the answer too slowly")
+                self.connection.settimeout(min(options.socket_timeout, left))
+                self.wfile.write(chunk)
         except OSError:  # the client went away or stopped reading
             self.close_connection = True
+        finally:
+            self.server.pool.release(answer)
 
     def _error(self, status: int, message: str) -> None:
         self._send(Answer.error(status, message))
 
-    def _cors_headers(self) -> dict[str, str]:
+    def _named_origin(self) -> str | None:
+        """The request's ``Origin`` when it was named with ``--cors`` (``null`` never is)."""
         origin = self.headers.get("Origin") if self.headers else None
-        if origin and (origin in self.server.options.cors or "*" in self.server.options.cors):
-            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        return {}
+        cors = self.server.options.cors
+        if origin and origin.strip().lower() != "null" and (origin in cors or "*" in cors):
+            return origin
+        return None
+
+    def _cors_headers(self) -> dict[str, str]:
+        origin = self._named_origin()
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {}
 
     # -- checks every request passes -------------------------------------------------------
     def _admitted(self) -> bool:
@@ -136,8 +203,9 @@ class Handler(BaseHTTPRequestHandler):
             self._error(403, f"Host {host[:80]!r} is not this server's address; use http://{self.server.address_text()}/")
             return False
         origin = self.headers.get("Origin")
-        if origin and origin != "null" and not self._same_origin(origin, host) and not self._cors_headers():
-            self._error(403, f"requests from web pages at {origin[:80]} are not allowed (start kg serve with --cors ORIGIN)")
+        if origin is not None and not self._same_origin(origin, host) and not self._named_origin():
+            self._error(403, f"requests from web pages at {origin[:80]!r} are not allowed "
+                             "(start kg serve with --cors ORIGIN; 'null' is never allowed)")
             return False
         return True
 

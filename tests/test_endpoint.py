@@ -388,3 +388,171 @@ def test_binding_beyond_loopback_warns(seeds_out):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# -- hostile clients (issue 24) ----------------------------------------------------------------
+
+@pytest.fixture()
+def updatable(tmp_path):
+    """A server with --allow-update on a one-triple copy (the named --cors origins as given)."""
+    from kg.commands import _serving_spec
+
+    write_store(tmp_path, b'<https://x.org/a> <https://x.org/p> "1" .\n')
+
+    class Args:
+        data: list = []
+        allow_update = True
+        store = tmp_path / "store"
+
+    made = []
+
+    def start(**options):
+        scratch = tmp_path / f"scratch{len(made)}"
+        scratch.mkdir()
+        server, thread = serve_in_thread(_serving_spec(Args, scratch), ServeOptions(port=0, allow_update=True, **options))
+        made.append((server, thread))
+        return Endpoint(server)
+
+    yield start
+    for server, thread in made:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def _post_update(ep: Endpoint, origin: str | None) -> int:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if origin is not None:
+        headers["Origin"] = origin
+    body = urllib.parse.urlencode({"update": 'INSERT DATA { <https://x.org/b> <https://x.org/p> "2" }'}).encode()
+    request = urllib.request.Request(ep.url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def _triples(ep: Endpoint) -> bytes:
+    return ep.ask("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {"Accept": "text/csv"})[2]
+
+
+def test_null_and_unnamed_origins_cannot_update_or_read(updatable):
+    """A sandboxed iframe of any site sends ``Origin: null``: it must not reach the store."""
+    ep = updatable(cors=("http://localhost:3000",))
+    for origin in ("null", "NULL", "https://attacker.example", "http://localhost:3001", "file://"):
+        assert _post_update(ep, origin) == 403, origin
+        status, headers, _b = ep.ask("ASK {}", {"Origin": origin})
+        assert status == 403 and "Access-Control-Allow-Origin" not in headers, origin
+    assert _triples(ep) == b"n\r\n1\r\n"  # nothing was inserted
+    wildcard = updatable(cors=("*",))
+    assert _post_update(wildcard, "null") == 403  # '*' names web origins; null is none of them
+    assert _post_update(ep, "http://localhost:3000") == 204  # the named origin may
+    assert _post_update(ep, None) == 204  # and so may a client that is no web page
+    assert _triples(ep) == b"n\r\n2\r\n"
+
+
+def test_a_client_dripping_its_headers_is_dropped_at_the_request_deadline(serve):
+    """Clients that each send a header line now and then (each read well within the socket
+    timeout) must not hold the slots for ever: the whole request has a deadline."""
+    ep = serve(max_connections=4, socket_timeout=2.0, request_timeout=2.0)
+    stop = threading.Event()
+
+    def drip_forever() -> None:
+        with socket.create_connection(("127.0.0.1", ep.port)) as s:
+            s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")
+            while not stop.wait(0.5):
+                try:
+                    s.sendall(b"X-Drip: 1\r\n")
+                except OSError:
+                    break
+
+    threads = [threading.Thread(target=drip_forever, daemon=True) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        assert ep.ask("SELECT (1 AS ?x) {}")[0] == 503  # all four slots are taken
+        deadline = time.monotonic() + 8
+        status = 503
+        while status == 503 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status = ep.ask("SELECT (1 AS ?x) {}")[0]
+        assert status == 200  # the drippers were dropped, though each kept sending
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(5)
+
+
+def _big_query(rows_c: int) -> str:
+    """A query whose CSV answer is about 1.6 MB per *rows_c* (10,000 rows of 160 bytes each)."""
+    hundred = " ".join(str(i) for i in range(100))
+    few = " ".join(str(i) for i in range(rows_c))
+    return (f'SELECT ?a ?b ?c ?pad WHERE {{ VALUES ?a {{ {hundred} }} VALUES ?b {{ {hundred} }} '
+            f'VALUES ?c {{ {few} }} BIND("{"x" * 150}" AS ?pad) }}')
+
+
+def rss_mb() -> float:
+    """Resident memory of this process (which runs the server's threads), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_clients_that_never_read_big_answers_do_not_hold_them_in_memory(serve):
+    """Six clients ask for a 32 MB answer each and never read it: the server must not keep
+    the six answers in memory while it waits for them (today's limit is the socket timeout)."""
+    ep = serve(workers=2, socket_timeout=20.0)
+    target = "/sparql?" + urllib.parse.urlencode({"query": _big_query(20)})
+    assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200  # workers started
+    before = rss_mb()
+    sockets = []
+    for _ in range(6):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", ep.port))
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{ep.port}\r\nAccept: text/csv\r\n\r\n".encode())
+        sockets.append(s)
+    try:
+        peak = before
+        for _ in range(16):  # the six answers are made within a few seconds
+            time.sleep(0.5)
+            peak = max(peak, rss_mb())
+        print(f"memory of the server's process: {before:.0f} MB before, {peak:.0f} MB at most with 6 non-reading clients")
+        assert peak - before < 60  # 6 x 32 MB = 192 MB if the answers are held
+        # and a reading client still gets the whole answer
+        request = urllib.request.Request(f"http://127.0.0.1:{ep.port}{target}", headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+        assert body.count(b"\r\n") == 1 + 100 * 100 * 20 and len(body) > 30_000_000
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def test_answers_waiting_in_files_have_a_budget_and_are_deleted(serve, monkeypatch):
+    """Long answers wait for their clients in files (not memory); past the budget of such
+    bytes new queries get 503, and a dropped client's file is gone."""
+    import kg.query_pool
+
+    monkeypatch.setattr(kg.query_pool, "MAX_SPOOLED_BYTES", 10 * 1024 * 1024)
+    ep = serve(workers=1, socket_timeout=1.0)
+    target = "/sparql?" + urllib.parse.urlencode({"query": _big_query(10)})  # 16 MB
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", ep.port))
+    s.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{ep.port}\r\nAccept: text/csv\r\n\r\n".encode())
+    try:
+        for _ in range(40):
+            if ep.server.pool.spooled:
+                break
+            time.sleep(0.1)
+        status, _h, body = ep.ask("SELECT (1 AS ?x) {}")
+        assert status == 503 and b"wait for their clients" in body
+        time.sleep(2.5)  # the client that does not read is dropped after the 1 s socket timeout
+        assert ep.ask("SELECT (1 AS ?x) {}")[0] == 200
+        assert ep.server.pool.spooled == 0 and os.listdir(ep.server.pool.folder) == []
+    finally:
+        s.close()
