@@ -30,6 +30,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import NoArticles, ReadError, UnsupportedFormat
+from .facts.keys import url_keys
+from .identity.provenance import NOTE_START, vouch
 from .model import Document, FileOutcome, ItemFailure, Provider
 from .readers import binary_format, canonical_name, detect_format, read_source
 from .sources import as_source, read_bounded, size_limit
@@ -143,26 +145,53 @@ def manifests(files: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def apply_manifest(docs: list[Document], url: str) -> None:
-    """Give documents the url a manifest lists for their file.
+#: Formats whose file is one page fetched from the url a manifest gives for it.
+PAGE_FORMATS = frozenset({"html", "page"})
+#: Formats whose file is a collection (a feed, an archive): a manifest's url is the collection's.
+COLLECTION_FORMATS = frozenset({"rss", "jsonfeed", "warc"})
 
-    A one-story page gets it as its own url unless it is a section index
-    (ends in ``/`` or ``index.html``); an analysis page's url is the analysis's,
-    not the article's; either way the outlet's domain comes from it when the
-    document names none.
+
+def apply_manifest(docs: list[Document], url: str) -> None:
+    """Give documents what the url a manifest lists for their file says.
+
+    A manifest row describes the *file*, so a document's own urls and source
+    always win over it:
+
+    - an analysis page's url is the analysis's (``analysis``), not the article's;
+    - a saved page (``html``, a page dump) was fetched from it: it vouches for the
+      urls the page claims as its own or against them
+      (:func:`kg.identity.provenance.vouch`), and gives the outlet's domain;
+    - a single record that names no url of its own (a feed item, an API item) is
+      known by it, and its outlet's domain comes from it when the record names none;
+    - otherwise (a feed, an API response, an archive, a record with its own url,
+      a section index) it is only where the file came from (``listing``): never an
+      article's identity, never an outlet's.
     """
-    host = urlsplit(url).hostname or ""
+    host = urlsplit(url).hostname or None
+    path = urlsplit(url).path
+    one = len(docs) == 1 and not path.endswith("/") and not path.endswith("index.html")
     for doc in docs:
         if doc.format == "analysis":
             doc.urls.setdefault("analysis", url)
-            continue
-        path = urlsplit(url).path
-        if len(docs) == 1 and not path.endswith("/") and not path.endswith("index.html"):
-            doc.urls.setdefault("page", url)
-        if doc.provider is None:
-            doc.provider = Provider(name=doc.site_name, domain=host or None)
-        elif not doc.provider.domain:
-            doc.provider.domain = host or None
+        elif one and doc.format in PAGE_FORMATS:
+            doc.urls, notes = vouch(doc.urls, doc.urls.get("page") or url, fetched_role="page")
+            doc.notes = [n for n in doc.notes if not n.startswith(NOTE_START)] + notes
+            _outlet_from(doc, urlsplit(doc.urls.get("web") or doc.urls["page"]).hostname, replace=True)
+        elif one and doc.format not in COLLECTION_FORMATS and not url_keys(doc.urls):
+            doc.urls["page"] = url
+            _outlet_from(doc, host, replace=False)
+        else:
+            doc.urls.setdefault("listing", url)
+
+
+def _outlet_from(doc: Document, host: str | None, replace: bool) -> None:
+    """The outlet's domain from the url the document is known by (*replace*: even when
+    the document named one, as a page's domain follows its vouched url)."""
+    host = host.removeprefix("www.") if host else None
+    if doc.provider is None:
+        doc.provider = Provider(name=doc.site_name, domain=host)
+    elif replace or not doc.provider.domain:
+        doc.provider.domain = host or doc.provider.domain
 
 
 def _skip_reason(text: str, name: str) -> str:

@@ -216,9 +216,15 @@ def _article(emit: _Emit, iri: str) -> None:
     emit(iri, Exists({"type": "article", "label": iri, "by_reference": True}))
 
 
+#: Url roles that are evidence about an article, not names it is reached by: a page's claimed
+#: address on another site, the feed or API response a manifest says a file came from.
+EVIDENCE_ROLES = frozenset({"claimed", "listing"})
+
+
 def _urls(emit: _Emit, iri: str, urls: dict[str, str], source: str) -> None:
     for role, url in sorted(urls.items()):
-        emit(iri, Saw(url, source, role, "canonical-url"))
+        if role not in EVIDENCE_ROLES:
+            emit(iri, Saw(url, source, role, "canonical-url"))
         _claim(emit, iri, "urls", (role, url), 0, source)
 
 

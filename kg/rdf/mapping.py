@@ -112,6 +112,8 @@ URL_PROPERTIES = {
     "cdn_amp": KG.cdnAmpUrl,
     "page": KG.pageUrl,
     "analysis": KG.analysisUrl,
+    "claimed": KG.claimedUrl,
+    "listing": KG.listingUrl,
 }
 #: An IRI kg writes as an IRI: http(s), ASCII, percent-escapes well formed; anything
 #: else from a document stays an ``xsd:anyURI`` literal.

@@ -44,6 +44,7 @@ from typing import Any
 
 from ..errors import NoArticles, ReadError
 from ..model import Document
+from ..sources import repair_char_refs
 from . import html_fields as fields
 from .base import clean
 from .structured import ARTICLE_TYPES, LISTING_TYPES, PageData, gather, parse_datetime, text_of, type_names
@@ -127,15 +128,20 @@ def extract_body(tree: Any, page: PageData, title: str | None) -> tuple[list[str
     text = getattr(result, "text", None) or ""
     paragraphs = [p for p in (clean(line) for line in text.split("\n")) if p]
     notes = []
+    origin = "main text"
     stated = text_of(fields.article_value(page, "articleBody")) or ""
     if text_weight([stated]) >= MIN_TEXT and text_weight(paragraphs) * 3 < text_weight([stated]):
         notes.append(f"main text taken from the page's articleBody: its HTML showed {text_weight(paragraphs)} "
                      "characters of text")
         raw = fields.article_value(page, "articleBody")
         paragraphs = [p for p in (clean(line) for line in str(raw if isinstance(raw, str) else stated).split("\n")) if p]
+        origin = "articleBody"
     while paragraphs and title and title.casefold() in paragraphs[0].casefold() \
             and len(paragraphs[0]) < 1.5 * len(title) + 10:
         paragraphs.pop(0)
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        notes.append(f"body ({origin}): {len(paragraphs):,} paragraphs; the first {MAX_PARAGRAPHS:,} kept "
+                     f"(limit {MAX_PARAGRAPHS:,} paragraphs per page), {len(paragraphs) - MAX_PARAGRAPHS:,} left out")
     return paragraphs[:MAX_PARAGRAPHS], notes
 
 
@@ -208,7 +214,8 @@ def read_page(text: str, name: str, *, url: str | None = None, retrieved: dateti
     doc = Document(source=name, format=NAME, index=index, line=line)
     doc.notes = list(page.notes)
     doc.retrieved = retrieved or saved_date
-    doc.urls, notes = fields.extract_urls(page, fetched)
+    links = [str(href) for href in itertools.islice(tree.xpath("//a/@href"), 5000)]
+    doc.urls, notes = fields.extract_urls(page, fetched, links)
     doc.notes += notes
     doc.title, notes = fields.extract_title(page)
     doc.notes += notes
@@ -232,6 +239,8 @@ def read_page(text: str, name: str, *, url: str | None = None, retrieved: dateti
     doc.language, notes = fields.extract_language(page, " ".join(doc.body) or (doc.title or ""))
     doc.notes += notes
     doc.notes += check_article(page, tree, doc.title, doc.body, name)
+    doc.notes += repair_char_refs(text)[1]  # lxml reads each as U+FFFD; say where
+    doc.notes += fields.long_url_notes(page)
     return doc
 
 

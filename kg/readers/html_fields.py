@@ -7,7 +7,9 @@ of a page and returns the first value found, trying in this order:
 field         sources, first found wins
 ============  =====================================================================================
 url           ``<link rel=canonical>``, ``og:url``, the article's ``url``/``mainEntityOfPage``,
-              ``dc.identifier``, then the url the page was fetched from (WARC, "saved from")
+              ``dc.identifier`` when vouched for (:mod:`kg.identity.provenance`: on the site
+              the page was fetched from, else backed by another of its urls or its
+              publisher's name), then the url it was fetched from (WARC, "saved from")
 title         the article's ``headline`` (a headline the site cut short with "…" is completed
               from another title that starts with it), ``og:title``, ``twitter:title``,
               ``dc.title``, ``<title>``; the last four trimmed of the site's name and date
@@ -38,6 +40,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from ..identity.provenance import site_of, vouch
 from ..model import Image, Provider, Subject
 from .base import clean
 from .structured import SUBJECT_TYPES, PageData, objects_of, parse_datetime, text_of, texts_of, type_names, url_of
@@ -47,6 +50,9 @@ DATE_META = ("article:published_time", "og:article:published_time", "og:publishe
              "publishdate", "publish-date", "publication_date", "date", "dc.date", "dc.date.issued",
              "dcterms.created", "dcterms.date", "dcterms.issued", "citation_publication_date", "sailthru.date",
              "parsely-pub-date", "article.published", "datepublished", "original-publish-date")
+#: Longest url read from a page (a longer one is data or tracking, not an address; it is left
+#: out with a note, :func:`long_url_notes`).
+MAX_URL_CHARS = 2048
 #: ``<meta>`` tags that name an author.
 AUTHOR_META = ("author", "dc.creator", "dcterms.creator", "citation_author", "parsely-author", "sailthru.author",
                "byl")
@@ -76,36 +82,69 @@ def article_value(page: PageData, *keys: str) -> Any:
 
 
 def _usable_url(url: str | None, base: str | None) -> str | None:
-    if not url or "{{" in url or any(c.isspace() for c in url) or len(url) > 2048:
+    if not url or "{{" in url or any(c.isspace() for c in url) or len(url) > MAX_URL_CHARS:
         return None
     url = urljoin(base, url) if base else url
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
-def extract_urls(page: PageData, fetched: str | None = None) -> tuple[dict[str, str], list[str]]:
-    """``{"web": identity url, "amp": …, "page": where it was fetched}`` and notes."""
+def extract_urls(page: PageData, fetched: str | None = None, links: list[str] | None = None
+                 ) -> tuple[dict[str, str], list[str]]:
+    """``{"web": identity url, "amp": …, "page": where it was fetched, "claimed": …}`` and notes.
+
+    The page's own claims of its address are checked against where it came from
+    (:func:`kg.identity.provenance.vouch`): a claim on another site is kept as
+    ``claimed``, never the identity. *links* are the page's own links (its
+    navigation is on its site).
+    """
     og = page.first_meta("og:url")
     base = _usable_url(og, None) or _usable_url(fetched, None)
     candidates = [("<link rel=canonical>", next(iter(page.links.get("canonical", [])), None)), ("og:url", og),
                   ("the article's url", url_of(article_value(page, "url", "mainEntityOfPage"))),
-                  ("dc.identifier", page.first_meta("dc.identifier", "dcterms.identifier")),
-                  ("the url it was fetched from", fetched)]
+                  ("dc.identifier", page.first_meta("dc.identifier", "dcterms.identifier"))]
+    claims = [(label, url) for label, value in candidates if (url := _usable_url(value, base))]
     urls: dict[str, str] = {}
     notes: list[str] = []
-    for label, value in candidates:
-        url = _usable_url(value, base)
-        if url:
-            urls["web"] = url
-            if label != "<link rel=canonical>" and page.links.get("canonical"):
-                notes.append(f"canonical link {page.links['canonical'][0]!r} is not a usable url; {label} used")
-            break
+    if claims:
+        label, urls["web"] = claims[0]
+        if label != "<link rel=canonical>" and page.links.get("canonical"):
+            notes.append(f"canonical link {page.links['canonical'][0]!r} is not a usable url; {label} used")
+        other = next((url for _label, url in claims[1:] if site_of(url) != site_of(urls["web"])), None)
+        if other:
+            urls["claimed"] = other
     amp = _usable_url(next(iter(page.links.get("amphtml", [])), None), base)
     if amp:
         urls["amp"] = amp
-    if fetched and _usable_url(fetched, None) and fetched != urls.get("web"):
-        urls["page"] = fetched
-    return urls, notes
+    publisher = article_value(page, "publisher")
+    corroborating = [u for u in [amp, *(url for _label, url in claims[1:])] if u]
+    if isinstance(publisher, dict):
+        corroborating += [u for u in (url_of(publisher.get("url")), url_of(publisher.get("logo"))) if u]
+    corroborating += [image.url for image in extract_images(page, base)]
+    corroborating += _navigation_site(links or [], base)
+    name = text_of(publisher) or page.first_meta("og:site_name")
+    urls, vouched = vouch(urls, _usable_url(fetched, None), corroborating, name)
+    return urls, notes + vouched
+
+
+#: Links a page must have on one site for its navigation to say it is on that site.
+NAVIGATION_LINKS = 5
+
+
+def _navigation_site(links: list[str], base: str | None) -> list[str]:
+    """A url on the site a page links most, when at least :data:`NAVIGATION_LINKS` of its
+    links and twice as many as to any other site go there (a page's navigation, header and
+    footer link its own site; share buttons and ads link many others once or twice)."""
+    sites: dict[str, list[str]] = {}
+    for link in links:
+        url = _usable_url(link, base)
+        site = site_of(url) if url else None
+        if site and url:
+            sites.setdefault(site, []).append(url)
+    counts = sorted((len(urls) for urls in sites.values()), reverse=True)
+    if not counts or counts[0] < NAVIGATION_LINKS or (len(counts) > 1 and counts[0] < 2 * counts[1]):
+        return []
+    return max(sites.values(), key=len)[:1]
 
 
 def _names(page: PageData) -> list[str]:
@@ -403,3 +442,27 @@ def extract_images(page: PageData, base: str | None) -> list[Image]:
                                 caption=page.first_meta("og:image:alt") if single else None))
     seen: set[str] = set()
     return [i for i in images if not (i.url in seen or seen.add(i.url))][:10]  # type: ignore[func-returns-value]
+
+
+def long_url_notes(page: PageData) -> list[str]:
+    """A note for each of the page's own urls left out for being over :data:`MAX_URL_CHARS`:
+    the field it was in, its length, the limit and its start.
+
+    >>> from .structured import PageData
+    >>> long_url_notes(PageData(links={"canonical": ["https://example.org/" + "a" * 3000]}))
+    ["<link rel=canonical>: url of 3,020 characters is over the 2,048-character limit; not used ('https://example.org/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'…)"]
+    """
+    fields: list[tuple[str, Any]] = [
+        ("<link rel=canonical>", page.links.get("canonical", [])), ("og:url", page.meta.get("og:url", [])),
+        ("<link rel=amphtml>", page.links.get("amphtml", [])),
+        ("the article's url", [url_of(article_value(page, "url", "mainEntityOfPage"))]),
+        ("dc.identifier", page.all_meta("dc.identifier", "dcterms.identifier")),
+        ("the article's image", [url_of(v) for v in objects_of(article_value(page, "image"))]),
+        ("og:image", page.all_meta("og:image", "og:image:url"))]
+    notes = []
+    for label, values in fields:
+        for value in values:
+            if isinstance(value, str) and len(value.strip()) > MAX_URL_CHARS:
+                notes.append(f"{label}: url of {len(value.strip()):,} characters is over the {MAX_URL_CHARS:,}-character "
+                             f"limit; not used ({value.strip()[:60]!r}…)")
+    return notes

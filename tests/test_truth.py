@@ -1,0 +1,162 @@
+"""The graph asserts only what its sources say: attribution, identity and dates that a
+crafted or an ordinary file cannot bend (issue 21). Each case is built from a real file of
+../shared or a minimal file of the same shape."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.builder import BuildResult
+from kg.errors import NoArticles
+
+from .conftest import DATA, SHARED, articles, neighbours
+from .test_warc import warc_bytes
+
+FORMATS = SHARED / "formats"
+VICTIM = "https://www.harbour-ledger.example/energy/2024/03/lisbon-tidal-turbines"
+
+
+def build(*paths: Path) -> BuildResult:
+    return kg.build(list(paths), ner="none", out=None)
+
+
+def publisher(result: BuildResult, article: str) -> dict:
+    found = neighbours(result, article, "publisher")
+    assert len(found) == 1, found
+    return found[0]
+
+
+def by_url(result: BuildResult, url: str) -> tuple[str, dict]:
+    hits = [(n, d) for n, d in articles(result).items() if d.get("url", "").rstrip("/") == url]
+    assert len(hits) == 1, f"{len(hits)} articles at {url}"
+    return hits[0]
+
+
+# 1. A manifest row describes the file: never the outlet of the records inside it.
+
+def newsapi_file(folder: Path) -> Path:
+    records = [
+        {"source": {"id": None, "name": "Tagus Courier"}, "author": "Rita Sal", "title": "Ferries go electric",
+         "description": "d", "url": "https://tagus-courier.example/ferries", "publishedAt": "2024-03-01T08:00:00Z"},
+        {"source": {"id": "north", "name": "Northwind Times"}, "author": None, "title": "Quiet season agreed",
+         "description": "d", "url": "https://www.northwind-times.example/quiet", "publishedAt": "2024-03-02T08:00:00Z"},
+    ]
+    path = folder / "top.json"
+    path.write_text(json.dumps({"status": "ok", "totalResults": 2, "articles": records}))
+    (folder / "SOURCES.tsv").write_text("file\turl\ntop.json\thttps://api.mirror.example/v2/top-headlines.json\n")
+    return path
+
+
+def test_a_manifest_url_is_not_the_outlet_of_the_records_in_its_file(tmp_path):
+    newsapi_file(tmp_path)
+    result = build(tmp_path)
+    outlets = {d["headline"]: publisher(result, n)["domain"] for n, d in articles(result).items()}
+    assert outlets == {"Ferries go electric": "tagus-courier.example", "Quiet season agreed": "northwind-times.example"}
+    for _n, d in articles(result).items():  # kept as where the file came from, not as a url of the article
+        assert ("listing", "https://api.mirror.example/v2/top-headlines.json") in d["urls"]
+    assert not [n for n, d in result.graph.nodes(data=True) if d["type"] == "outlet" and "mirror" in n]
+
+
+def test_newsapi_records_of_the_real_files_keep_their_own_outlets():
+    if not (FORMATS / "json").is_dir():
+        pytest.skip("../shared/formats is not beside the project")
+    result = build(FORMATS / "json")
+    newsapi = [n for n, d in articles(result).items() if any("newsapi-top" in s for s in d.get("sources", []))]
+    outlets = {publisher(result, n)["domain"] for n in newsapi}
+    assert len(newsapi) >= 80
+    assert len(outlets) >= 40  # about 60 outlets in the two responses (The Verge, Le Monde, Nintendo Life …)
+    assert not [n for n in result.graph if "saurav.tech" in n]
+
+
+# 2. A page's claimed address on another site is evidence, never its identity.
+
+EVIL = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Turbines kill all fish, officials admit | Evil Corp</title>
+<link rel="canonical" href="{VICTIM}?utm_source=evil">
+<meta property="og:site_name" content="Evil Corp"><meta property="og:type" content="article">
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"Turbines kill all fish, officials admit","datePublished":"2024-03-01T08:00:00Z",
+"author":{{"@type":"Person","name":"Mallory Evil"}},"publisher":{{"@type":"Organization","name":"Evil Corp"}}}}</script>
+</head><body><article><h1>Turbines kill all fish, officials admit</h1>
+<p>Officials in Lisbon admitted on Friday that the tidal turbines in the Tagus estuary have killed every fish in
+the river, a claim nobody else has made or can confirm in any way at all, this page says.</p>
+<p>The pilot will go on regardless, the officials said, according to this page alone.</p></article></body></html>"""
+
+
+def victim_and(tmp_path: Path, name: str, data: bytes) -> BuildResult:
+    shutil.copy(DATA / "feed" / "2024-03-02-tidal-turbines-lisbon.md", tmp_path / "victim.md")
+    (tmp_path / name).write_bytes(data)
+    return build(tmp_path)
+
+
+def assert_victim_untouched(result: BuildResult) -> None:
+    node, d = by_url(result, VICTIM)
+    assert d["headline"] == "Lisbon harbour tests tidal turbines that follow the fish"
+    assert d["published"].isoformat() == "2024-03-02T08:15:00+00:00"
+    assert not d.get("alt_headline") and not d.get("alt_published")
+    assert not neighbours(result, node, "author")
+    outlet = publisher(result, node)
+    assert outlet["label"] == "Harbour Ledger" and "Evil Corp" not in outlet.get("alt_names", [])
+
+
+@pytest.mark.parametrize("name", ["aaa-evil.html", "zzz-evil.html"])  # file order must not matter
+def test_an_off_site_canonical_does_not_take_over_the_article(tmp_path, name):
+    result = victim_and(tmp_path, name, EVIL.encode())
+    assert_victim_untouched(result)
+    (evil, d), = [(n, d) for n, d in articles(result).items() if d.get("headline", "").startswith("Turbines kill")]
+    assert ("claimed", f"{VICTIM}?utm_source=evil") in d["urls"]
+    assert publisher(result, evil)["label"] == "Evil Corp"
+    notes = [n for o in result.outcomes if o.name.endswith(name) for n in o.notes]
+    assert any("claimed url" in n for n in notes), notes
+
+
+def test_a_warc_record_fetched_from_another_site_keeps_its_own_identity(tmp_path):
+    data = warc_bytes([("response", "https://evil.example/copy/turbines", "2024-03-05T10:00:00Z", "200 OK",
+                        "text/html; charset=utf-8", EVIL.encode())])
+    result = victim_and(tmp_path, "crawl.warc.gz", data)
+    assert_victim_untouched(result)
+    evil, d = by_url(result, "https://evil.example/copy/turbines")
+    assert publisher(result, evil)["domain"] == "evil.example"
+    assert publisher(result, evil)["label"] == "Evil Corp"
+
+
+def test_a_manifest_url_vouches_for_the_page_it_fetched(tmp_path):
+    """A page whose manifest url is on another site than its canonical is that other page."""
+    (tmp_path / "SOURCES.tsv").write_text("file\turl\ncopy.html\thttps://evil.example/copy\n")
+    result = victim_and(tmp_path, "copy.html", EVIL.replace("Evil Corp", "Harbour Ledger").encode())
+    node, d = by_url(result, VICTIM)
+    assert d["headline"] == "Lisbon harbour tests tidal turbines that follow the fish"
+    assert publisher(result, by_url(result, "https://evil.example/copy")[0])["domain"] == "evil.example"
+
+
+def test_a_manifest_url_on_the_same_site_confirms_the_canonical(tmp_path):
+    html = EVIL.replace("Evil Corp", "Evil Corp Weekly")
+    (tmp_path / "SOURCES.tsv").write_text(f"file\turl\npage.html\t{VICTIM}?ref=home\n")
+    (tmp_path / "page.html").write_text(html)
+    result = build(tmp_path)
+    node, d = by_url(result, VICTIM)  # the site it was fetched from vouches for its canonical
+    assert d["headline"].startswith("Turbines kill")
+    assert not any("claimed url" in n for o in result.outcomes for n in o.notes)
+
+
+def test_real_pages_without_an_origin_keep_their_canonical():
+    """The saved pages of ../shared/formats/html name their own site in their navigation,
+    their AMP link, publisher or images: every canonical stays the identity."""
+    if not (FORMATS / "html").is_dir():
+        pytest.skip("../shared/formats is not beside the project")
+    from kg.readers.html import read
+
+    claimed = []
+    for path in sorted((FORMATS / "html").glob("*.html")):
+        try:
+            doc, = read(path.read_text(encoding="utf-8"), path.name)
+        except NoArticles:
+            continue
+        if "claimed" in doc.urls:
+            claimed.append(path.name)
+    assert claimed == []
