@@ -55,26 +55,71 @@ def display_name(name: str) -> str:
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[tuple[str, str]], list[FileOutcome]]:
     """Every regular file under *paths* as ``(path, name)``, by name — the name reports use
-    is relative to the input, prefixed by the input folder's name — and an outcome for
-    what is found but not read (links to nowhere, loops, FIFOs and devices, unreadable folders)."""
+    is relative to the input, prefixed by the input's name (and by as many of its parent
+    folders as tell two inputs of one name apart: ``2023/pages/…``, ``2024/pages/…``) — and
+    an outcome for what is found but not read (links to nowhere, loops, FIFOs and devices,
+    unreadable folders, a file reached twice through overlapping inputs). Names do not
+    depend on the order of *paths*."""
     found: list[tuple[str, str]] = []  # plain strings: a million Path objects weigh too much
     problems: list[FileOutcome] = []
-    for root in paths:
-        root = Path(root)
+    roots = [Path(root) for root in paths]
+    prefixes = root_names(roots)
+    for root in roots:
         if root.is_file():
-            found.append((str(root), display_name(root.name)))
+            found.append((str(root), prefixes[root]))
             continue
         if not root.is_dir():
             problems.append(FileOutcome(display_name(str(root)), "failed", reason=_not_regular(str(root))))
             continue
-        _walk(root, found, problems)
+        _walk(root, prefixes[root], found, problems)
+    return _once(found, problems), problems
+
+
+def root_names(roots: list[Path]) -> dict[Path, str]:
+    """Each input's name in reports: its own name, with as many parent folders as make it
+    differ from every other input's (the same folder given twice is one input).
+
+    >>> names = root_names([Path("/a/x"), Path("/b/x"), Path("/c/y")])
+    >>> [names[Path(p)] for p in ("/a/x", "/b/x", "/c/y")]
+    ['a/x', 'b/x', 'y']
+    """
+    parts = {root: root.resolve().parts[1:] or ("input",) for root in roots}
+    depth = dict.fromkeys(roots, 1)
+    while True:
+        names = {root: "/".join(parts[root][-depth[root]:]) for root in roots}
+        clash = {root for root in roots for other in roots
+                 if parts[other] != parts[root] and names[other] == names[root]}
+        grow = {root for root in clash if depth[root] < len(parts[root])}
+        if not grow:
+            return {root: display_name(name) for root, name in names.items()}
+        for root in grow:
+            depth[root] += 1
+
+
+def _once(found: list[tuple[str, str]], problems: list[FileOutcome]) -> list[tuple[str, str]]:
+    """*found* by name, each file once: a file reached again through another input (an
+    input inside another, a link) is read under its first name and reported under the other."""
     found.sort(key=lambda item: item[1])
-    return found, problems
+    first: dict[tuple[int, int] | str, str] = {}
+    kept = []
+    for path, name in found:
+        try:
+            st = os.stat(path)
+            key: tuple[int, int] | str = (st.st_dev, st.st_ino)
+        except OSError:
+            key = path
+        if key in first:
+            if first[key] != name:
+                problems.append(FileOutcome(name, "skipped", reason=f"the same file as {first[key]}; read once"))
+            continue
+        first[key] = name
+        kept.append((path, name))
+    return kept
 
 
-def _walk(root: Path, found: list[tuple[str, str]], problems: list[FileOutcome]) -> None:
+def _walk(root: Path, prefix: str, found: list[tuple[str, str]], problems: list[FileOutcome]) -> None:
     seen: set[tuple[int, int]] = set()
-    stack = [(str(root), display_name(root.resolve().name or "input"))]
+    stack = [(str(root), prefix)]
     while stack:
         folder, prefix = stack.pop()
         try:

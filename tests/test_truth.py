@@ -160,3 +160,33 @@ def test_real_pages_without_an_origin_keep_their_canonical():
         if "claimed" in doc.urls:
             claimed.append(path.name)
     assert claimed == []
+
+
+# 4. Every input file is read under a name that is unique and does not depend on argument order.
+
+def test_two_inputs_of_one_name_are_both_read_whatever_their_order(tmp_path):
+    from kg.cli import main
+
+    for year, item in (("2023", "2024-03-01-estuary-quiet-season.md"), ("2024", "2024-03-02-tidal-turbines-lisbon.md")):
+        (tmp_path / year / "pages").mkdir(parents=True)
+        shutil.copy(DATA / "feed" / item, tmp_path / year / "pages" / "item.md")
+    a, b = tmp_path / "2023" / "pages", tmp_path / "2024" / "pages"
+    outs = []
+    for n, order in enumerate(([a, b], [b, a])):
+        out = tmp_path / f"out{n}"
+        assert main(["build", *map(str, order), "--out", str(out), "--ner", "none", "-q"]) == 0
+        outs.append(out)
+    report = json.loads((outs[0] / "report.json").read_text())
+    assert [(o["file"], o["status"]) for o in report["outcomes"]] == [
+        ("2023/pages/item.md", "ingested"), ("2024/pages/item.md", "ingested")]
+    for name in ("graph.nt", "graph.ttl", "report.json", "merges.json"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_a_file_reached_through_two_inputs_is_read_once_and_said_so(tmp_path):
+    result = build(DATA / "feed", DATA)
+    outcomes = {o.name: o for o in result.outcomes}
+    item = "2024-03-02-tidal-turbines-lisbon.md"
+    assert outcomes[f"data/feed/{item}"].status == "ingested"
+    assert outcomes[f"feed/{item}"].status == "skipped"
+    assert f"data/feed/{item}" in outcomes[f"feed/{item}"].reason
