@@ -58,10 +58,42 @@ def _default(value: Any) -> Any:
 
 
 def pack(value: Any) -> bytes:
-    """*value* as MessagePack bytes."""
+    """*value* as MessagePack bytes.
+
+    A string holding a lone UTF-16 surrogate has no UTF-8 form, so MessagePack cannot
+    store it; readers repair such strings and note it (:func:`kg.sources.replace_surrogates`),
+    and any that reaches the cache all the same is stored with U+FFFD in its place
+    (:func:`scrub`) rather than stopping the build.
+
+    >>> unpack(pack(["a" + chr(0xD800), {"k" + chr(0xDC00): 1}]))
+    ('a\ufffd', {'k\ufffd': 1})
+    """
     import msgpack
 
-    return bytes(msgpack.packb(value, default=_default, use_bin_type=True, strict_types=False))
+    try:
+        return bytes(msgpack.packb(value, default=_default, use_bin_type=True, strict_types=False))
+    except UnicodeEncodeError:
+        return bytes(msgpack.packb(scrub(value), default=_default, use_bin_type=True, strict_types=False))
+
+
+def scrub(value: Any) -> Any:
+    """*value* with every lone surrogate in its strings (and keys) replaced by U+FFFD; lists,
+    tuples and dicts rebuilt, everything else as it is (records are scrubbed as they are packed).
+
+    >>> scrub(("x" + chr(0xDFFF), [1, None]))
+    ('x\ufffd', [1, None])
+    """
+    from .sources import replace_surrogates
+
+    if isinstance(value, str):
+        return replace_surrogates(value)[0]
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(scrub(v) for v in value)
+    if isinstance(value, tuple):  # a named tuple: packed as an array of its fields
+        return tuple(scrub(v) for v in value)
+    return value
 
 
 def pack_items(packed: Iterable[bytes]) -> bytes:

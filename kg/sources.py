@@ -263,6 +263,66 @@ def strip_controls(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """Lone UTF-16 surrogates (what a JSON ``\\ud800`` escape or a YAML one decodes to)
+    replaced by U+FFFD; a high and low surrogate side by side become the character they
+    encode. Return the text and how many surrogates were replaced. No file can hold a
+    lone surrogate as UTF-8, and nothing downstream (the cache, the outputs) can write one.
+
+    >>> replace_surrogates("x" + chr(0xD800) + "y"), replace_surrogates(chr(0xD83D) + chr(0xDE00))
+    (('x�y', 1), ('😀', 0))
+    """
+    if not _SURROGATE.search(text):
+        return text, 0
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") - text.count("\ufffd")
+
+
+#: A numeric character reference in markup (``&#xD800;``, ``&#55296;``).
+CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));")
+_OPEN_TAG = re.compile(r"<([A-Za-z_][\w:.-]{0,60})")
+
+
+def repair_char_refs(text: str, limit: int = 20) -> tuple[str, list[str]]:
+    """Numeric character references that name no character (a UTF-16 surrogate, a code
+    point past U+10FFFF) replaced by ``&#xFFFD;``, so that a markup parser reads U+FFFD
+    (lxml does this itself, silently; feedparser fails the whole feed on one). Return the
+    text and one note per reference (the first *limit*, then a count), each naming its
+    line and the element it is in.
+
+    >>> repair_char_refs("<rss>\\n<title>a&#xD800;b</title></rss>")
+    ('<rss>\\n<title>a&#xFFFD;b</title></rss>', ['line 2: <title>: character reference &#xD800; names no character (a UTF-16 surrogate); read as U+FFFD'])
+    """
+    if "&#" not in text:
+        return text, []
+    notes: list[str] = []
+    count = 0
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal count
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            return match.group(0)
+        count += 1
+        if count <= limit:
+            what = "a UTF-16 surrogate" if code <= 0x10FFFF else "past U+10FFFF"
+            tags = _OPEN_TAG.findall(text, max(0, match.start() - 2000), match.start())
+            element = f"<{tags[-1]}>: " if tags else ""
+            line = text.count("\n", 0, match.start()) + 1
+            notes.append(f"line {line}: {element}character reference {match.group(0)} names no character "
+                         f"({what}); read as U+FFFD")
+        return "&#xFFFD;"
+
+    fixed = CHAR_REF.sub(fix, text)
+    if count > limit:
+        notes.append(f"{count} character references name no character; each read as U+FFFD (the first "
+                     f"{limit} are noted)")
+    return fixed, notes
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file, never more than *limit* (+1 to tell it is over);
     raises :class:`~kg.errors.ReadError` for anything else. Opened without blocking, so
@@ -333,5 +393,8 @@ def as_source(data: str | bytes | os.PathLike[str], name: str | None = None, *,
     text, removed = strip_controls(text)
     if removed:
         notes.append(f"removed {removed} control character(s) (C0/C1 other than tab and newline)")
+    text, lone = replace_surrogates(text)
+    if lone:
+        notes.append(f"replaced {lone} lone UTF-16 surrogate(s) by U+FFFD")
     text, repairs = repair(text)
     return Source(name=name, text=text, encoding=encoding, notes=notes + repairs)

@@ -5,7 +5,9 @@ to it are UTF-8 with a UTF-8 declaration, so it never guesses again, and they
 are handed over as a stream, so it never opens a url or a file. A document type
 declaring entities (``<!ENTITY``: "billion laughs", external entities) is
 refused before parsing; feedparser itself strips DOCTYPEs and its XML parser
-does not load external DTDs.
+does not load external DTDs. A character reference that names no character
+(``&#xD800;``, a UTF-16 surrogate) is read as U+FFFD, with a note naming its line
+and element (:func:`kg.sources.repair_char_refs`).
 
 The channel is the outlet: its name is the channel title (RSS 1.0's
 ``prism:publicationName`` when given), its domain the host of the channel
@@ -45,6 +47,7 @@ from urllib.parse import urlsplit
 
 from ..errors import NoArticles, ReadError
 from ..model import Document, Image, ItemFailure, Provider
+from ..sources import repair_char_refs
 from .base import clean
 from .bylines import is_home_page, split_byline
 from .markup import html_paragraphs, html_text
@@ -116,7 +119,9 @@ def detect(text: str) -> bool:
     return root[0] == "RDF" and any(ns in head for ns in _RSS1_NS)
 
 
-def _parse(text: str, name: str) -> Any:
+def _parse(text: str, name: str) -> tuple[Any, list[str]]:
+    """feedparser's reading of the feed, and notes on the character references repaired
+    before it (one naming no character, ``&#xD800;``, would fail the whole feed in it)."""
     import io
 
     import feedparser
@@ -126,9 +131,10 @@ def _parse(text: str, name: str) -> Any:
     if entity:
         raise ReadError("declares XML entities (<!ENTITY …>): refused, entity expansion and external "
                         "entities are never read", source=name, line=text.count("\n", 0, entity.start()) + 1)
+    text, notes = repair_char_refs(text)
     data = _DECLARATION.sub(r"\1utf-8", text.lstrip("\ufeff"), count=1).encode("utf-8")
     return feedparser.parse(io.BytesIO(data), response_headers={"content-type": "application/xml; charset=utf-8"},
-                            resolve_relative_uris=False, sanitize_html=False)
+                            resolve_relative_uris=False, sanitize_html=False), notes
 
 
 def _host(url: object) -> str | None:
@@ -320,7 +326,7 @@ def item_lines(text: str) -> list[int]:
 
 def read(text: str, name: str) -> list[Document | ItemFailure]:
     """Read every item of a feed; an item that cannot be read is an :class:`ItemFailure`."""
-    parsed = _parse(text, name)
+    parsed, repairs = _parse(text, name)
     entries = parsed.get("entries", [])
     if not parsed.get("version") and not entries:
         problem = parsed.get("bozo_exception")
@@ -339,6 +345,7 @@ def read(text: str, name: str) -> list[Document | ItemFailure]:
             out.append(ItemFailure(index=n, reason=str(err), line=lines[n - 1]))
     docs = [d for d in out if isinstance(d, Document)]
     if docs:
+        docs[0].notes[:0] = repairs
         docs[0].notes += inherited["notes"]
     if parsed.get("bozo") and docs:
         docs[0].notes.append(f"not well-formed XML ({parsed.get('bozo_exception')}); read with feedparser's "

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ..dates import parse_date
+from ..dates import MIN_YEAR, parse_date, parse_rfc822
 from .base import clean
 
 #: schema.org types that are an article (or a post that reads as one).
@@ -202,6 +202,8 @@ def zone(label: str) -> timezone | None:
 
 def _build(parts: tuple[str | None, ...], tz: timezone | None) -> datetime | None:
     y, mo, d, h, mi, s = (int(p or 0) for p in parts)
+    if y < MIN_YEAR:
+        return None
     try:
         return datetime(y, mo, d, h, mi, s, tzinfo=tz)
     except ValueError:
@@ -250,13 +252,9 @@ def parse_datetime(text: str | None) -> tuple[datetime | None, str | None]:
             return None, f"{value!r} is not a real date"
         how = f"read as {when.isoformat()}" if tz else f"unknown time zone {label!r}; left without a zone"
         return when, f"{value!r} is not ISO 8601; {how}"
-    try:
-        from email.utils import parsedate_to_datetime
-
-        when = parsedate_to_datetime(value)
+    when = parse_rfc822(value)
+    if when is not None:
         return when, None
-    except (TypeError, ValueError, IndexError):
-        pass
     when = parse_date(value)
     if when is None:
         return None, f"{value!r} is not a date kg reads"
