@@ -9,15 +9,17 @@ Forms, tried in this order (first match wins):
 
 A date without an offset gets the time zone the caller knows for the site
 (e.g. Beijing time for Caixin), else stays naive: it is written without a
-zone rather than with a made-up one. Impossible dates (``2021-02-30``)
-return ``None``; the caller records why.
+zone rather than with a made-up one. Impossible dates (``2021-02-30``) and
+years before :data:`MIN_YEAR` (``0001-01-01`` is the zero time of Go and
+.NET, written for "no date") return ``None``; the caller records why: an
+invalid date is no date, never another real one.
 
 >>> parse_date("Oct 21, 2020 11:17 AM", "Asia/Shanghai").isoformat()
 '2020-10-21T11:17:00+08:00'
 >>> parse_date("2019-07-22 15:42:16").isoformat()
 '2019-07-22T15:42:16'
->>> parse_date("2021-02-30") is None
-True
+>>> parse_date("2021-02-30") is None, parse_date("0001-01-01T00:00:00Z") is None
+(True, True)
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ _MONTH_FIRST = re.compile(
 _DAY_FIRST = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$")
 
 
+#: The earliest year kg takes for a date a news document gives.
+MIN_YEAR = 1000
+
+
 def _zone(tz: str | None) -> ZoneInfo | None:
     return ZoneInfo(tz) if tz else None
 
@@ -64,6 +70,8 @@ def _zone(tz: str | None) -> ZoneInfo | None:
 def _build(
     y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, tzinfo=None
 ) -> datetime | None:
+    if y < MIN_YEAR:
+        return None
     try:
         return datetime(y, mo, d, h, mi, s, tzinfo=tzinfo)
     except ValueError:
@@ -113,6 +121,31 @@ def parse_date(text: str | date | datetime | None, tz: str | None = None) -> dat
         d, mon, y = m.groups()
         return _build(int(y), MONTHS[mon.lower()], int(d), tzinfo=_zone(tz))
     return None
+
+
+_RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[^\W\d_]{3,}\.?\s+(\d+)\b")
+
+
+def parse_rfc822(text: str) -> datetime | None:
+    """An RFC 822/2822 date (``Mon, 20 Jan 2020 06:05:18 GMT``), its year as written:
+    two digits are RFC 2822's (``01`` is 2001), four are the year itself, so
+    ``0001`` and ``0000`` are not read as 2001 and 2000 but refused (:data:`MIN_YEAR`).
+
+    >>> parse_rfc822("Mon, 20 Jan 2020 06:05:18 GMT").isoformat()
+    '2020-01-20T06:05:18+00:00'
+    >>> parse_rfc822("Mon, 01 Jan 0001 10:00:00 GMT") is None, parse_rfc822("Thu, 45 Foo 2024") is None
+    (True, True)
+    """
+    from email.utils import parsedate_to_datetime
+
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    written = _RFC822_YEAR.search(text)
+    if written and len(written.group(1)) > 2 and int(written.group(1)) != parsed.year:
+        return None
+    return parsed if parsed.year >= MIN_YEAR else None
 
 
 def to_xsd(value: datetime) -> str:

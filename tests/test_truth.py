@@ -190,3 +190,83 @@ def test_a_file_reached_through_two_inputs_is_read_once_and_said_so(tmp_path):
     assert outcomes[f"data/feed/{item}"].status == "ingested"
     assert outcomes[f"feed/{item}"].status == "skipped"
     assert f"data/feed/{item}" in outcomes[f"feed/{item}"].reason
+
+
+# 5. An invalid date is no date, with a note naming the field and the value; the record stays.
+
+BAD_DATES = ["-2024-01-01", "2024-13-45T99:99:99Z", "99999-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
+             "0001-01-01T00:00:00Z", "2024-02-30T10:00:00Z", "Mon, 01 Jan 0000 00:00:00 GMT",
+             "Mon, 01 Jan 0001 10:00:00 GMT"]
+FILES = {
+    "feed": ("a.md", "publishedDateTime", lambda v: f"---\ntitle: T\nwebUrl: https://x.example/a\npublishedDateTime: '{v}'\n---\n"),
+    "rss": ("a.rss", "published", lambda v: (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>X</title><link>https://x.example/</link>"
+        f"<item><title>T</title><link>https://x.example/a</link><pubDate>{v}</pubDate></item>"
+        "<item><title>U</title><link>https://x.example/b</link></item></channel></rss>")),
+    "atom": ("a.atom", "published", lambda v: (
+        "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>X</title>"
+        f"<entry><title>T</title><id>https://x.example/a</id><link href='https://x.example/a'/><published>{v}</published></entry>"
+        "<entry><title>U</title><id>https://x.example/b</id><link href='https://x.example/b'/></entry></feed>")),
+    "newsapi": ("a.json", "published", lambda v: json.dumps({"status": "ok", "totalResults": 1, "articles": [
+        {"source": {"name": "X"}, "title": "T", "url": "https://x.example/a", "publishedAt": v}]})),
+    "jsonfeed": ("a.json", "date_published", lambda v: json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "X",
+        "items": [{"id": "1", "url": "https://x.example/a", "title": "T", "date_published": v}]})),
+    "html": ("a.html", "published_time", lambda v: (
+        "<!DOCTYPE html><html lang='en'><head><title>T</title><link rel='canonical' href='https://x.example/a'>"
+        f"<meta property='og:url' content='https://x.example/a'><meta property='article:published_time' content='{v}'>"
+        "</head><body><article><h1>T</h1><p>" + "Some text of an article, long enough to be read. " * 8 +
+        "</p><p>Dated 2024-01-01 and 2024-02-01 in its text.</p></article></body></html>")),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(FILES))
+@pytest.mark.parametrize("value", BAD_DATES)
+def test_an_invalid_date_is_no_date_and_a_note(fmt, value):
+    from kg.inputs import read_bytes
+
+    name, field, make = FILES[fmt]
+    docs, outcome = read_bytes(make(value).encode(), name, None)
+    assert outcome.status == "ingested" and not outcome.failed_records
+    doc = next(d for d in docs if d.title == "T")
+    assert doc.published is None, doc.published
+    assert any(field in n and value[:30] in n for n in outcome.notes), outcome.notes
+
+
+def test_a_date_in_the_published_flag_is_noted_never_dropped():
+    from kg.inputs import read_bytes
+
+    for value, date in (("2024-13-45", None), ("2024-01-05", "2024-01-05")):
+        docs, outcome = read_bytes(f"---\ntitle: T\nwebUrl: https://x.example/a\npublished: {value}\n---\n".encode(),
+                                   "a.md", None)
+        assert (docs[0].published.date().isoformat() if docs[0].published else None) == date
+        assert any(n.startswith("published:") and value in n for n in outcome.notes), outcome.notes
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00+00:00"),
+    ("Tue, 10 Jun 03 04:00:00 GMT", "2003-06-10T04:00:00+00:00"),  # RFC 2822's two-digit year
+    ("Seg, 24 Set 2018 19:42:40 -0300", "2018-09-24T19:42:40-03:00"),
+    ("2021-01-03T17:40:00+02:00", "2021-01-03T17:40:00+02:00"),
+])
+def test_valid_dates_are_still_read(text, expected):
+    from kg.readers.when import parse_when
+
+    assert parse_when(text).isoformat() == expected
+
+
+# 6. Items with neither link nor guid are distinct articles when their dates or texts differ.
+
+def briefing(day: int, text: str) -> str:
+    return (f"<item><title>Daily briefing</title><description>{text}</description>"
+            f"<pubDate>Mon, {day:02d} Apr 2024 06:00:00 GMT</pubDate></item>")
+
+
+def test_link_less_items_of_one_title_are_separate_articles(tmp_path):
+    items = "".join(briefing(day, f"Morning news of day {day}: item {day * 7}.") for day in range(1, 6))
+    items += briefing(1, "Morning news of day 1: item 7.")  # the same item again: one article
+    (tmp_path / "brief.rss").write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>Briefings</title>"
+                                        f"<link>https://briefs.example/</link>{items}</channel></rss>")
+    result = build(tmp_path)
+    found = sorted(d["published"].day for d in articles(result).values() if d.get("headline") == "Daily briefing")
+    assert found == [1, 2, 3, 4, 5]

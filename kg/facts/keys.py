@@ -52,12 +52,25 @@ def url_keys(urls: dict[str, str]) -> list[UrlKey]:
 
 
 def fallback_key(doc: Document) -> str:
-    """Identity of an article that has no url: outlet and title, else its text."""
+    """Identity of an article that has no url: its outlet and the feed's id for it (a guid
+    that is not a url), else its outlet, headline, date and text — two link-less items
+    of one title ("Daily briefing") are two articles when their dates or texts differ,
+    and one when a file repeats the same item.
+
+    >>> a = Document(source="f.rss", format="rss", title="Daily briefing", excerpt="Rain.")
+    >>> b = Document(source="f.rss", format="rss", title="Daily briefing", excerpt="Sun.")
+    >>> fallback_key(a) != fallback_key(b), fallback_key(a) == fallback_key(Document(source="g.rss", format="rss", title="Daily briefing", excerpt="Rain."))
+    (True, True)
+    """
     outlet = outlet_key(doc.provider, None) or doc.site_name or ""
+    guid = doc.extra.get("guid")
+    if isinstance(guid, str) and guid.strip():
+        return f"guid:{outlet}|{guid.strip()}"
+    when = doc.published.isoformat() if doc.published else ""
+    text = name_key(" ".join([doc.excerpt or "", *doc.body[:3]]))
     if doc.title:
-        return f"title:{outlet}|{name_key(doc.title)}"
-    text = " ".join(doc.body[:2]) or doc.excerpt or doc.source
-    return f"text:{outlet}|{digest(name_key(text), 24)}"
+        return f"title:{outlet}|{name_key(doc.title)}|{when}|{digest(text, 16) if text else ''}"
+    return f"text:{outlet}|{when}|{digest(name_key(' '.join(doc.body[:2]) or doc.excerpt or doc.source), 24)}"
 
 
 def primary_key(doc: Document) -> str:

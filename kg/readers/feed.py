@@ -22,6 +22,7 @@ Fields read (anything else is kept in ``Document.extra``; the opaque
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import yaml
@@ -388,6 +389,20 @@ def extract_related(value: Any, text: str, notes: list[str]) -> list[Related]:
     return related
 
 
+def _published_flag(value: Any, doc: Document, notes: list[str]) -> bool | None:
+    """The ``published`` flag; a date written there is the publication date when the item
+    gives none, anything else a note (an invalid date is no date)."""
+    if value is None or isinstance(value, bool):
+        return value
+    when = parse_date(value) if isinstance(value, (str, date)) else None
+    if when is not None and doc.published is None:
+        doc.published, doc.published_text = when, str(value)
+        notes.append(f"published: {str(value)[:40]!r} is a date, not true or false: read as the publication date")
+    else:
+        notes.append(f"published: not true or false{'' if when else ' nor a valid date'}: {str(value)[:40]!r}")
+    return None
+
+
 def read(text: str, name: str) -> list[Document]:
     """Read one feed item (one document per file)."""
     data, first_line, notes = load_front_matter(text, name)
@@ -405,8 +420,7 @@ def read(text: str, name: str) -> list[Document]:
     doc.category = _text(data.get("category"), "category", notes)
     doc.quality = _int(data.get("quality"), "quality", notes)
     doc.heat = _int(data.get("heat"), "heat", notes)
-    published_flag = data.get("published")
-    doc.is_published = published_flag if isinstance(published_flag, bool) else None
+    doc.is_published = _published_flag(data.get("published"), doc, notes)
     doc.provider = extract_provider(data.get("provider"), "provider", notes)
     doc.topics = extract_topics(data.get("topics"), notes)
     doc.images = extract_images(data.get("images"), "images", notes)

@@ -230,9 +230,11 @@ def extract_published(page: PageData, tree: Any, url: str | None) -> tuple[datet
     if article is not None:
         time = next((t for t in article.iter("time") if t.get("datetime")), None)
         candidates.append(("<article> <time datetime>", time.get("datetime") if time is not None else None))
+    stated = False
     for label, text in candidates:
         if not text:
             continue
+        stated = True
         when, note = parse_datetime(text)
         if note:
             notes.append(f"{label} {note}")
@@ -240,6 +242,9 @@ def extract_published(page: PageData, tree: Any, url: str | None) -> tuple[datet
             if when.tzinfo is None and len(text) > 10:
                 notes.append(f"{label} {text!r} gives no time zone; left without one")
             return when, text, notes
+    if stated:  # htmldate would read the invalid date into another real one (2024-02-30 → 2024-02-01)
+        notes.append("the page's stated dates are not dates: no date guessed from its markup")
+        return None, None, notes
     found = _htmldate(tree, url)
     if found:
         when, _ = parse_datetime(found)

@@ -45,6 +45,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..dates import MIN_YEAR
 from ..errors import NoArticles, ReadError
 from ..model import Document, Image, ItemFailure, Provider
 from ..sources import repair_char_refs
@@ -200,7 +201,7 @@ def _date(entry: Any, notes: list[str]) -> tuple[Any, str | None, dict[str, Any]
         if not raw:
             continue
         when = parse_when(raw)
-        if when is None and stored.get(key + "_parsed"):
+        if when is None and stored.get(key + "_parsed") and _agrees(str(raw), stored[key + "_parsed"]):
             t = stored[key + "_parsed"]
             when = datetime(t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, tzinfo=timezone.utc)
             notes.append(f"{key} {str(raw)[:40]!r}: read by feedparser, given in UTC")
@@ -212,6 +213,25 @@ def _date(entry: Any, notes: list[str]) -> tuple[Any, str | None, dict[str, Any]
             extra["updated"] = str(updated)
         return when, str(raw), extra
     return None, None, extra
+
+
+def _agrees(text: str, parsed: Any) -> bool:
+    """Whether feedparser's reading of a date kg could not read says what the text says:
+    its year and day are numbers of the text (a day or year off by one: feedparser gives UTC),
+    its month one of them or a word. feedparser
+    turns impossible dates into other real ones (``2024-13-45`` → 2025-01-01,
+    ``-2024-01-01`` → 2026-07-21); an invalid date is no date.
+
+    >>> import time
+    >>> _agrees("2024-13-45T99:99:99Z", time.strptime("2025-01-01", "%Y-%m-%d"))
+    False
+    >>> _agrees("2021-01-03T17:40:00EET", time.strptime("2021-01-03 15:40", "%Y-%m-%d %H:%M"))
+    True
+    """
+    numbers = {int(n) for n in re.findall(r"\d+", text)}
+    month = parsed.tm_mon in numbers or bool(re.search(r"[^\W\d_]{3,}", text))
+    near = (lambda n: bool({n - 1, n, n + 1} & numbers))
+    return parsed.tm_year >= MIN_YEAR and near(parsed.tm_year) and near(parsed.tm_mday) and month
 
 
 def _authors(entry: Any, provider: Provider, inherited: dict[str, Any], doc: Document) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from ..dates import parse_date
+from ..dates import MIN_YEAR, parse_date, parse_rfc822
 
 #: Month and weekday abbreviations in other languages → the English ones RFC 822 uses.
 FOREIGN_NAMES = {
@@ -43,13 +43,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _rfc822(text: str) -> datetime | None:
-    from email.utils import parsedate_to_datetime
-
     value = _WEEKDAY.sub("", text.strip())
     value = _WORD.sub(lambda m: FOREIGN_NAMES.get(m.group(0).lower(), m.group(0)), value)
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    parsed = parse_rfc822(value)
+    if parsed is None:
         return None
     if parsed.tzinfo is None and value.endswith("-0000"):
         return parsed.replace(tzinfo=timezone.utc)  # RFC 2822: UTC, local zone unknown
@@ -69,6 +66,8 @@ def parse_when(text: object) -> datetime | None:
     m = _BASIC.match(value)
     if m:
         y, mo, d, h, mi, s = map(int, m.groups())
+        if y < MIN_YEAR:
+            return None
         try:
             return datetime(y, mo, d, h, mi, s, tzinfo=timezone.utc)
         except ValueError:
