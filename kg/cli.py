@@ -151,7 +151,7 @@ def _push_options(sub: Any) -> None:
     p.add_argument("--user", help="user name, if the server asks (HTTP Digest or Basic)")
     p.add_argument("--password")
     p.add_argument("--timeout", type=_seconds, default=60.0,
-                   help="seconds to wait for the server at each step (default 60)")
+                   help="seconds the whole push may take (default 60)")
 
 
 def _view_options(sub: Any) -> None:
