@@ -206,11 +206,28 @@ def records(stream: Any) -> Iterator[tuple[int, Any]]:
         yield n, record
 
 
+#: Record numbers listed in a note on skipped records (the note always gives how many in all).
+SHOWN_RECORDS = 20
+
+
 def _summary(skipped: dict[str, list[int]]) -> list[str]:
+    """One note per reason records were skipped: how many in all, and their numbers (the
+    first :data:`SHOWN_RECORDS`, then the last).
+
+    >>> _summary({"request record": list(range(1, 10_001)), "HTTP 404": [20_000]})[0]
+    'request record: 10,000 records skipped: records 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, … 10000'
+    >>> _summary({"HTTP 404": [7]})
+    ['HTTP 404: record 7 skipped']
+    """
     out = []
     for reason, numbers in sorted(skipped.items(), key=lambda kv: kv[1][0]):
-        shown = ", ".join(map(str, numbers[:20])) + (", …" if len(numbers) > 20 else "")
-        out.append(f"{reason}: record{'s' if len(numbers) > 1 else ''} {shown} skipped")
+        if len(numbers) == 1:
+            out.append(f"{reason}: record {numbers[0]} skipped")
+            continue
+        shown = ", ".join(map(str, numbers[:SHOWN_RECORDS]))
+        if len(numbers) > SHOWN_RECORDS:
+            shown += f", … {numbers[-1]}"
+        out.append(f"{reason}: {len(numbers):,} records skipped: records {shown}")
     return out
 
 
