@@ -57,7 +57,7 @@ def detect(text: str) -> bool:
     if shape(text) != "object" or "jsonfeed.org" not in text.replace("\\/", "/"):
         return False
     try:
-        return _is_feed(load_json(text))
+        return _is_feed(load_json(text)[0])
     except ReadError:
         return False
 
@@ -145,7 +145,7 @@ def extract_item(item: Any, provider: Provider, inherited: dict[str, Any], name:
 
 def read(text: str, name: str) -> list[Document | ItemFailure]:
     """Read every item of a JSON Feed."""
-    feed = load_json(text, name)
+    feed, repairs = load_json(text, name)
     if not _is_feed(feed):
         raise ReadError("not a JSON Feed: no jsonfeed.org 'version' with an 'items' list", source=name)
     if not feed["items"]:
@@ -160,4 +160,7 @@ def read(text: str, name: str) -> list[Document | ItemFailure]:
             out.append(extract_item(item, provider, inherited, name, n - 1, line or 1))
         except ValueError as err:
             out.append(ItemFailure(index=n, reason=str(err), line=line))
+    first = next((d for d in out if isinstance(d, Document)), None)
+    if first is not None:
+        first.notes[:0] = repairs
     return out

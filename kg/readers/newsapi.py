@@ -12,15 +12,21 @@ small function per API. Reading a file:
 2. an API error body (NewsAPI ``status: error``, Event Registry ``error``, a
    Guardian ``response.status: error``, an NYT ``fault``) and a response with no
    articles are :class:`~kg.errors.NoArticles` with the API's own message;
-3. the records are found where the APIs put them (``articles``,
+3. the records are found where the APIs put them (:data:`ENVELOPES`: ``articles``,
    ``articles.results``, ``response.docs``, ``response.results``,
-   ``response.content``, a top-level list, or the object itself for ninjs);
+   ``response.content``, a top-level list, or the object itself for ninjs); the
+   envelope decides: in an API's own (NewsAPI's ``status`` beside ``articles`` …)
+   the list is the records whatever the first one holds, and a generic one
+   (``results``, ``items``, ``data``) counts when any of its records is known;
 4. each record's schema is recognised by its keys; a record of no known shape
-   is an :class:`~kg.model.ItemFailure` naming its keys; JSON of an unknown
-   shape altogether is :class:`~kg.errors.NoArticles` listing its top-level keys.
+   is an :class:`~kg.model.ItemFailure` naming its index and keys; JSON of an
+   unknown shape altogether is :class:`~kg.errors.NoArticles` listing its top-level keys.
 
-JSON Lines (``.jsonl``, ``.ndjson``: one record or response per line) is read
-line by line: a bad line is an ItemFailure with its line number.
+JSON Lines (one record or response per line) is read line by line: a bad line,
+wherever it is, is an ItemFailure with its line number. A file is JSON Lines when
+at least half of its first lines are whole JSON objects, or when it is named
+``.jsonl``/``.ndjson`` and is not one JSON document. A string with a lone UTF-16
+surrogate (``\\ud800``) is kept with U+FFFD in its place and a note naming its field.
 
 >>> docs = read('{"status": "ok", "totalResults": 1, "articles": [{"source": {"id": null, '
 ...             '"name": "Harbour Ledger"}, "author": "By Ana Reis, Harbour Ledger", "title": '
@@ -33,6 +39,7 @@ line by line: a bad line is an ItemFailure with its line number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NoArticles, ReadError
@@ -43,18 +50,32 @@ from .jsontext import Lines, json_lines, load_json, shape
 NAME = "newsapi"
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 
+@dataclass(frozen=True)
+class Envelope:
+    """Where an API puts its records (``path``), and keys beside them that make a response
+    that API's own (``marks``, any one of them): in an API's own envelope the list is its
+    records whatever each holds, so each record that is off-schema fails alone. A generic
+    envelope (no marks) is taken only when one of its records is of a known schema."""
+
+    path: tuple[str, ...]
+    marks: tuple[tuple[str, ...], ...] = ()
+
+
 #: Where APIs put their list (or single record) of articles, tried in order.
-ENVELOPES: tuple[tuple[str, ...], ...] = (
-    ("articles", "results"),           # Event Registry getArticles / topic pages
-    ("recentActivityArticles", "activity"),  # Event Registry minute stream
-    ("articles",),                     # NewsAPI.org, GDELT DOC 2.0 ArtList
-    ("response", "docs"),              # NYT Article Search
-    ("response", "results"),           # Guardian search
-    ("response", "content"),           # Guardian single item
-    ("results",),                      # generic
-    ("items",),                        # generic (ninjs collections)
-    ("data",),                         # generic
+ENVELOPES: tuple[Envelope, ...] = (
+    Envelope(("articles", "results"), (("articles", "totalResults"), ("articles", "page"),
+                                       ("articles", "pages"))),  # Event Registry getArticles / topic pages
+    Envelope(("recentActivityArticles", "activity"), (("recentActivityArticles",),)),  # Event Registry stream
+    Envelope(("articles",), (("status",), ("totalResults",))),  # NewsAPI.org; GDELT DOC 2.0 ArtList (no marks)
+    Envelope(("response", "docs"), (("status",), ("copyright",), ("response", "meta"))),  # NYT Article Search
+    Envelope(("response", "results"), (("response", "status"),)),  # Guardian search
+    Envelope(("response", "content"), (("response", "status"),)),  # Guardian single item
+    Envelope(("results",)),  # generic
+    Envelope(("items",)),  # generic (ninjs collections)
+    Envelope(("data",)),  # generic
 )
+#: Names of JSON Lines files: read line by line even when the text alone does not say so.
+LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _at(value: Any, path: tuple[str, ...]) -> Any:
@@ -102,27 +123,36 @@ def api_error(value: Any) -> str | None:
     return None
 
 
-def records_of(value: Any) -> tuple[list[Any], Schema | None, str | None]:
-    """``(records, schema of the first record, where they were)``; no records → ``([], None, None)``."""
+def _any_schema(records: list[Any]) -> bool:
+    return any(schema_of(record) for record in records)
+
+
+def records_of(value: Any) -> tuple[list[Any], str | None]:
+    """``(records, where they were)``: the list of an API's own envelope (:data:`ENVELOPES`),
+    whatever its records hold; else a list in which some record is of a known schema (not only
+    the first); ``([], None)`` when the JSON holds no records kg knows.
+
+    >>> records, where = records_of({"status": "ok", "articles": [{"id": 1}, {"id": 2}]})
+    >>> len(records), where
+    (2, 'articles')
+    >>> records_of({"articles": [{"id": 1}]})
+    ([], None)
+    """
     if isinstance(value, list):
-        first = next((r for r in value if isinstance(r, dict)), None)
-        schema = schema_of(first) if first else None
-        return (value, schema, "top-level list") if schema else ([], None, None)
+        return (value, "top-level list") if _any_schema(value) else ([], None)
     if not isinstance(value, dict):
-        return [], None, None
-    own = schema_of(value)
-    if own is not None:
-        return [value], own, "the object itself"
-    for path in ENVELOPES:
-        found = _at(value, path)
-        if isinstance(found, dict) and schema_of(found):
-            return [found], schema_of(found), ".".join(path)
-        if isinstance(found, list):
-            first = next((r for r in found if isinstance(r, dict)), None)
-            schema = schema_of(first) if first else None
-            if schema or not found:
-                return found, schema, ".".join(path)
-    return [], None, None
+        return [], None
+    if schema_of(value) is not None:
+        return [value], "the object itself"
+    for envelope in ENVELOPES:
+        found = _at(value, envelope.path)
+        own = any(_at(value, mark) is not None for mark in envelope.marks)
+        where = ".".join(envelope.path)
+        if isinstance(found, dict) and (own or schema_of(found)):
+            return [found], where
+        if isinstance(found, list) and (own or not found or _any_schema(found)):
+            return found, where
+    return [], None
 
 
 def _empty_reason(value: Any, where: str | None) -> str:
@@ -179,42 +209,66 @@ def _read_records(records: list[Any], name: str, text: str, first_index: int, li
 
 
 def _read_lines(text: str, name: str) -> list[Document | ItemFailure]:
+    """Every line on its own: a bad line, wherever it is, is an ItemFailure with its line number."""
     out: list[Document | ItemFailure] = []
-    for number, value in json_lines(text, name):
+    notes: list[str] = []
+    for number, value, repairs in json_lines(text, name):
         if isinstance(value, ReadError):
             out.append(ItemFailure(index=len(out) + 1, reason=value.message, line=number))
             continue
-        value, _notes = unwrap(value)
-        records, _schema, _where = ([value], None, None) if schema_of(value) else records_of(value)
+        value, unwrapped = unwrap(value)
+        notes += repairs + [f"line {number}: {note}" for note in unwrapped]
+        records, where = ([value], None) if schema_of(value) else records_of(value)
         if not records:
             error = api_error(value)
             out.append(ItemFailure(index=len(out) + 1, line=number,
-                                   reason=error or (_unknown(value) if _where is None else "response with no articles")))
+                                   reason=error or (_unknown(value) if where is None else "response with no articles")))
             continue
         _read_records(records, name, text, len(out), number, out)
     if not out:
         raise NoArticles("JSON Lines file with no records", source=name)
+    _note_first(out, notes)
     return out
+
+
+def _note_first(out: list[Document | ItemFailure], notes: list[str]) -> None:
+    """File-wide notes go with the first document (the report lists them with the file)."""
+    first = next((d for d in out if isinstance(d, Document)), None)
+    if first is not None and notes:
+        first.notes[:0] = notes
+
+
+def is_lines(text: str, name: str) -> bool:
+    """JSON Lines: the text says so (:func:`~kg.readers.jsontext.shape`), or the file is named
+    ``.jsonl``/``.ndjson`` and is not one JSON document (its first lines may all be bad)."""
+    if shape(text) == "lines":
+        return True
+    if not name.lower().endswith(LINES_SUFFIXES):
+        return False
+    try:
+        load_json(text, name)
+    except ReadError:
+        return True
+    return False
 
 
 def read(text: str, name: str) -> list[Document | ItemFailure]:
     """Read every article record of an API response (JSON) or a JSON Lines file."""
-    if shape(text) == "lines":
+    if is_lines(text, name):
         return _read_lines(text, name)
-    value, notes = unwrap(load_json(text, name))
+    parsed, repairs = load_json(text, name)
+    value, notes = unwrap(parsed)
     error = api_error(value)
     if error:
         raise NoArticles(error, source=name)
-    records, schema, where = records_of(value)
+    records, where = records_of(value)
     if where is None:
         raise NoArticles(_unknown(value), source=name)
     if not records:
         raise NoArticles(_empty_reason(value, where), source=name)
     out: list[Document | ItemFailure] = []
     _read_records(records, name, text, 0, None, out)
-    docs = [d for d in out if isinstance(d, Document)]
-    if docs:
-        docs[0].notes = notes + docs[0].notes
+    _note_first(out, repairs + notes)
     return out
 
 

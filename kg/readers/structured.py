@@ -30,6 +30,7 @@ from typing import Any
 
 from ..dates import MIN_YEAR, parse_date, parse_rfc822
 from .base import clean
+from .jsontext import MAX_DEPTH, cut_deep, depth, repair_strings, surrogate_notes
 
 #: schema.org types that are an article (or a post that reads as one).
 ARTICLE_TYPES = frozenset({
@@ -60,6 +61,8 @@ ZONE_OFFSETS = {
 MAX_BLOCKS = 100
 #: Most items (after flattening ``@graph``) and subjects kept from one page.
 MAX_ITEMS = 500
+#: Deepest nesting of one JSON-LD property's value read (deeper ones are left out, noted).
+FIELD_DEPTH = MAX_DEPTH
 
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
@@ -271,7 +274,9 @@ def _line(node: Any) -> int | None:
 
 def read_jsonld(tree: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """Every JSON-LD item of the page (``@graph`` and top-level lists flattened), and notes
-    on blocks that are not JSON."""
+    on blocks that are not JSON, on fields nested deeper than
+    :data:`FIELD_DEPTH` (each left out alone, :func:`shallow`) and on
+    strings repaired (a lone surrogate, :func:`~kg.readers.jsontext.repair_strings`)."""
     from extruct.jsonld import JsonLdExtractor
 
     extractor = JsonLdExtractor()
@@ -284,15 +289,63 @@ def read_jsonld(tree: Any) -> tuple[list[dict[str, Any]], list[str]]:
             notes.append(f"{where}empty JSON-LD block; ignored")
             continue
         try:
-            found = extractor.extract_items(script)
+            found = _extract(extractor, script, where, notes)
         except (ValueError, RecursionError) as err:
             notes.append(f"{where}JSON-LD block is not valid JSON ({type(err).__name__}); ignored")
             continue
-        for item in found:
-            items.extend(_flatten(item))
+        deep = depth(found, FIELD_DEPTH) > FIELD_DEPTH
+        block = [i for item in found for i in _flatten(item)]
+        if deep:
+            block = [shallow(item, where, notes) for item in block]
+            if not block:
+                notes.append(f"{where}JSON-LD block nested more than {FIELD_DEPTH} levels deep, with no item "
+                             "within 3 levels; ignored")
+        if "\\u" in (script.text or ""):
+            block, paths = repair_strings(block)
+            notes += surrogate_notes([p.split("]", 1)[-1].lstrip(".") for p in paths], f"{where}JSON-LD ")
+        items.extend(block)
     if len(scripts) > MAX_BLOCKS:
         notes.append(f"{len(scripts)} JSON-LD blocks; only the first {MAX_BLOCKS} read")
+    if len(items) > MAX_ITEMS:
+        notes.append(f"{len(items)} JSON-LD items; the first {MAX_ITEMS} kept (limit {MAX_ITEMS})")
     return items[:MAX_ITEMS], notes
+
+
+def _extract(extractor: Any, script: Any, where: str, notes: list[str]) -> list[Any]:
+    """extruct's items of one JSON-LD block. A block too deep for Python's parser is read
+    again with its values nested past :data:`FIELD_DEPTH` (+3, for ``@graph`` and the item)
+    cut out (:func:`~kg.readers.jsontext.cut_deep`), so :func:`shallow` leaves out only the
+    fields that held them."""
+    try:
+        return list(extractor.extract_items(script))
+    except RecursionError:
+        import lxml.etree
+
+        text, cut = cut_deep(script.text or "", FIELD_DEPTH + 3)
+        copy = lxml.etree.Element("script", type="application/ld+json")
+        copy.text = text
+        found = list(extractor.extract_items(copy))
+        notes.append(f"{where}JSON-LD block nested too deeply for a JSON parser; {cut} value(s) nested more than "
+                     f"{FIELD_DEPTH + 3} levels deep cut out to read the rest")
+        return found
+
+
+def shallow(item: dict[str, Any], where: str, notes: list[str], limit: int = FIELD_DEPTH) -> dict[str, Any]:
+    """*item* without its properties nested more than *limit* levels deep, each noted: one
+    absurd field never costs the page its other fields.
+
+    >>> notes = []
+    >>> shallow({"@type": "NewsArticle", "headline": "H", "keywords": [[[["x"]]]]}, "line 3: ", notes, 3), notes
+    ({'@type': 'NewsArticle', 'headline': 'H'}, ['line 3: JSON-LD NewsArticle keywords: nested more than 3 levels deep; left out'])
+    """
+    kept: dict[str, Any] = {}
+    for key, value in item.items():
+        if isinstance(value, (list, dict)) and depth(value, limit) > limit:
+            kind = " ".join(sorted(type_names(item))) or "item"
+            notes.append(f"{where}JSON-LD {kind} {key}: nested more than {limit} levels deep; left out")
+            continue
+        kept[key] = value
+    return kept
 
 
 def _flatten(item: Any, depth: int = 0) -> list[dict[str, Any]]:
