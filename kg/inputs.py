@@ -222,7 +222,7 @@ def apply_manifest(docs: list[Document], url: str) -> None:
             doc.urls, notes = vouch(doc.urls, doc.urls.get("page") or url, fetched_role="page")
             doc.notes = [n for n in doc.notes if not n.startswith(NOTE_START)] + notes
             _outlet_from(doc, urlsplit(doc.urls.get("web") or doc.urls["page"]).hostname, replace=True)
-        elif one and doc.format not in COLLECTION_FORMATS and not url_keys(doc.urls):
+        elif one and doc.format not in COLLECTION_FORMATS and not url_keys(doc.urls) and url_keys({"page": url}):
             doc.urls["page"] = url
             _outlet_from(doc, host, replace=False)
         else:

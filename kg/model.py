@@ -30,11 +30,16 @@ class Image:
 
 @dataclass
 class Provider:
-    """The outlet that published an article, as the document names it."""
+    """The outlet that published an article, as the document names it.
+
+    ``titled``: the name is a feed's title ("heise developer neueste Meldungen"), not
+    the name the outlet goes by; it names the outlet only when nothing else does.
+    """
 
     name: str | None = None
     domain: str | None = None
     images: list[Image] = field(default_factory=list)
+    titled: bool = False
 
 
 @dataclass
@@ -178,6 +183,9 @@ class Document:
     mentions: list[Mention] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
     retrieved: datetime | None = None  # when a crawler fetched the page (WARC date)
+    modified: datetime | None = None  # when the source says it last changed the article
+    identifiers: list[str] = field(default_factory=list)  # ids a source gives that are not urls (a ninjs uri)
+    alt_titles: list[str] = field(default_factory=list)  # the headline as given, before kg cut an outlet's name off
 
     @property
     def label(self) -> str:

@@ -83,7 +83,7 @@ EXPECTED = [
     # relative canonical link; date only in microdata, without a zone
     ("heise-lithium-recycling.html", "Lithium aus dem Schredder",
      "https://www.heise.de/newsticker/meldung/Lithium-aus-dem-Schredder-4451133.html",
-     ("Technology Review", "heise.de"), "2019-06-20T07:30:00", ["Denis Dilba"], "de"),
+     ("heise online", "heise.de"), "2019-06-20T07:30:00", ["Denis Dilba"], "de"),  # its application-name: og:site_name names a section brand
     ("correctiv-wir-haben-bereits-die-zusage.html", "„Wir haben bereits die Zusage“",
      "https://correctiv.org/aktuelles/neue-rechte/2019/05/14/wir-haben-bereits-die-zusage/",
      ("correctiv.org", "correctiv.org"), "2019-05-14T12:34:08+00:00",

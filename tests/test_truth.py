@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
 
 import kg
 from kg.builder import BuildResult
@@ -270,3 +271,59 @@ def test_link_less_items_of_one_title_are_separate_articles(tmp_path):
     result = build(tmp_path)
     found = sorted(d["published"].day for d in articles(result).values() if d.get("headline") == "Daily briefing")
     assert found == [1, 2, 3, 4, 5]
+
+
+# 7. Mapping gaps found on held-out real samples.
+
+def need_formats() -> None:
+    if not FORMATS.is_dir():
+        pytest.skip("../shared/formats is not beside the project; these tests read real documents from it")
+
+
+def triples_of(result: BuildResult, node: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for _s, p, o in result.rdf.triples((rdflib.URIRef(node), None, None)):
+        out.setdefault(str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1], set()).add(str(o))
+    return out
+
+
+def test_a_ninjs_uri_is_its_identifier_and_versioncreated_its_modification(tmp_path):
+    need_formats()
+    shutil.copy(FORMATS / "json" / "ninjs-2.1-dpa-favre-revierderby.json", tmp_path)
+    result = build(tmp_path)
+    (node, _d), = articles(result).items()
+    said = triples_of(result, node)
+    assert said["identifier"] == {"urn:newsml:dpa.com:20090101:190510-99-167362"}
+    assert said["dateModified"] == {"2019-05-10T16:02:28+02:00"}
+    assert "datePublished" not in said  # version 2 of the item: not when it was published
+    assert not [x for x in said.get("extraField", ()) if x.startswith(("uri:", "version_created:"))]
+    assert [p["label"] for p in neighbours(result, node, "author")] == ["Christian Hollmann"]
+
+
+def test_bylines_written_family_name_first_keep_their_form_and_parts():
+    need_formats()
+    result = build(FORMATS / "feeds" / "science-this-week-in-science.rdf.rss")
+    people = {d["label"]: n for n, d in result.graph.nodes(data=True) if d["type"] == "person"}
+    assert "Yeston, J." in people and "Smith, K. T." in people
+    said = triples_of(result, people["Smith, K. T."])
+    assert (said["familyName"], said["givenName"]) == ({"Smith"}, {"K. T."})
+
+
+def test_a_newsapi_title_loses_the_outlet_names_after_it(tmp_path):
+    record = {"source": {"id": "the-hill", "name": "The Hill"}, "author": None, "url": "https://thehill.com/x",
+              "title": "Biden to draw on new powers from defense bill | TheHill - The Hill",
+              "description": "d", "publishedAt": "2021-01-10T05:00:00Z"}
+    (tmp_path / "top.json").write_text(json.dumps({"status": "ok", "totalResults": 1, "articles": [record]}))
+    (_n, d), = articles(build(tmp_path)).items()
+    assert d["headline"] == "Biden to draw on new powers from defense bill"
+    assert d["alt_headline"] == [record["title"]]
+
+
+def test_an_outlet_is_named_by_its_site_not_by_a_feed_title(tmp_path):
+    need_formats()
+    shutil.copy(FORMATS / "feeds" / "heise-developer-news.atom", tmp_path)
+    shutil.copy(FORMATS / "html" / "heise-lithium-recycling.html", tmp_path)
+    result = build(tmp_path)
+    outlet = result.graph.nodes["https://w3id.org/newskg/id/outlet/heise.de"]
+    assert outlet["label"] == "heise online"
+    assert "heise developer neueste Meldungen" in outlet["alt_names"]  # the feed's title stays a name

@@ -96,8 +96,8 @@ def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str
     iri = outlet_iri(key)
     named = key.startswith("name-")
     rule = "name-key" if named else "registrable-domain"
-    if provider and provider.name:
-        emit(iri, Named(outlet_attrs(key), sys.intern(provider.name), 1, source, where_, rule))
+    if provider and provider.name:  # a feed's title is an alternate name, the label only when nothing else is
+        emit(iri, Named(outlet_attrs(key), sys.intern(provider.name), 0 if provider.titled else 1, source, where_, rule))
     else:
         emit(iri, Exists(outlet_attrs(key)))
     if provider and provider.domain and provider.domain.lower().removeprefix("www.") != key:
@@ -291,6 +291,8 @@ def _article_facts(emit: _Emit, doc: Document) -> str:
     if keys:
         _claim(emit, iri, "canonical", (FILE, canonical_url(keys[0].url)), FILE, src)
     _claim(emit, iri, "headline", doc.title, FILE, src)
+    for title in doc.alt_titles:
+        _claim(emit, iri, "alt_title", title, FILE, src)
     _claim(emit, iri, "label", doc.label, FILE, src)
     _claim(emit, iri, "excerpt", doc.excerpt, FILE, src)
     _claim(emit, iri, "published", doc.published, FILE, src)
@@ -303,6 +305,9 @@ def _article_facts(emit: _Emit, doc: Document) -> str:
     for k, v in sorted(doc.extra.items()):
         _claim(emit, iri, "extra", (k, v), FILE, src)
     _claim(emit, iri, "retrieved", doc.retrieved, FILE, src)
+    _claim(emit, iri, "modified", doc.modified, FILE, src)
+    for identifier in doc.identifiers:
+        _claim(emit, iri, "identifier", identifier, FILE, src)
     outlet = _outlet(emit, doc.provider, keys[0].url if keys else None, doc.source, "provider")
     if outlet:
         emit.edge(iri, outlet, "publisher")

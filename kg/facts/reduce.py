@@ -156,7 +156,7 @@ def _plain(value: Any) -> Any:
     return to_xsd(value) if isinstance(value, datetime) else value
 
 
-_SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", "language", "retrieved",
+_SINGLE = ("excerpt", "section", "quality", "heat", "is_published", "category", "language", "retrieved", "modified",
            "site_name", "article_type", "body", "label")
 
 
@@ -385,6 +385,10 @@ def _settle_article(node: Node, claims: dict[str, list[Claim]], sources: list[st
                 "node": node.iri, "field": attr, "chosen": _plain(chosen),
                 "values": [{"value": _plain(c.value), "source": c.source} for c in ordered],
             })
+    given = [c.value for c in claims.get("alt_title", []) if not _same(c.value, attrs.get("headline"))]
+    for title in sorted(set(given)):  # the headline as a source gave it, before an outlet's name was cut
+        if not any(_same(title, other) for other in attrs.get("alt_headline", [])):
+            attrs.setdefault("alt_headline", []).append(title)
     for attr in _SINGLE:
         if attr in claims:
             attrs[attr] = _ranked(claims[attr])[0].value
@@ -393,6 +397,7 @@ def _settle_article(node: Node, claims: dict[str, list[Claim]], sources: list[st
         attrs["url"] = url
     attrs["urls"] = sorted({c.value for c in claims.get("urls", [])})
     attrs["photo_credits"] = sorted({c.value for c in claims.get("photo_credit", [])})
+    attrs["identifiers"] = sorted({c.value for c in claims.get("identifier", [])})
     attrs["extra"] = dict(sorted(dict(c.value for c in claims.get("extra", [])).items()))
     attrs["label"] = attrs.get("headline") or attrs.get("label") or attrs.get("url") or node.iri
     attrs["sources"] = sorted(set(sources))

@@ -229,3 +229,20 @@ def clean_span(text: str, start: int, end: int, keep_article: Iterable[str] = ()
     if len(span.strip(".")) < 2 or not any(c.isalpha() for c in span):
         return None
     return start, end
+
+
+_INVERTED = re.compile(r"^\s*([^\W\d_][\w'’.-]*(?:[ -][^\W\d_][\w'’.-]*){0,3}),\s*((?:[^\W\d_]{1,2}\.[\s-]?){1,4})\s*$")
+
+
+def inverted_name(name: str) -> tuple[str, str] | None:
+    """``(family name, given name)`` of a byline written family name first with initials
+    (``Yeston, J.``, ``Smith, K. T.``), the one form where which part is which is certain;
+    ``None`` for any other (``Ann Lee``, ``Lee, Ann`` could be two people).
+
+    >>> inverted_name("Fahrenkamp-Uppenbrink, J."), inverted_name("Smith, K. T.")
+    (('Fahrenkamp-Uppenbrink', 'J.'), ('Smith', 'K. T.'))
+    >>> inverted_name("Ann Lee") is None, inverted_name("Lee, Ann") is None
+    (True, True)
+    """
+    m = _INVERTED.match(name)
+    return (m.group(1).strip(), m.group(2).strip()) if m else None

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from ..dates import to_xsd
 from ..facts.reduce import Node
 from ..identity.languages import language_code
+from ..identity.names import inverted_name
 from ..namespaces import ONTOLOGY, PREFIXES, SCHEMA, SKOS
 
 
@@ -160,6 +161,10 @@ def article_triples(s: IRI, d: dict[str, Any]) -> Iterator[tuple[IRI, IRI, Term]
         yield s, SDO.datePublished, _lit(d["published"])
     if d.get("retrieved"):
         yield s, KG.dateRetrieved, _lit(d["retrieved"])
+    if d.get("modified"):
+        yield s, SDO.dateModified, _lit(d["modified"])
+    for identifier in d.get("identifiers", []):
+        yield s, SDO.identifier, _lit(identifier)
     for alt in d.get("alt_published", []):
         yield s, KG.alternativeDatePublished, _lit(alt)
     if d.get("url"):
@@ -242,6 +247,13 @@ def _outlet(s: IRI, d: dict[str, Any]) -> Triples:
         yield s, SDO.url, _url_node(d["home"])
 
 
+def _person(s: IRI, d: dict[str, Any]) -> Triples:
+    parts = inverted_name(d["label"])
+    if parts:
+        yield s, SDO.familyName, _lit(parts[0])
+        yield s, SDO.givenName, _lit(parts[1])
+
+
 def _place(s: IRI, d: dict[str, Any]) -> Triples:
     if d.get("iso"):
         yield s, KG.isoCountryCode, _lit(d["iso"])
@@ -284,7 +296,7 @@ def _sdg(s: IRI, d: dict[str, Any]) -> Triples:
 #: Types labelled in their own way (SKOS, rdfs:label); the others have a schema:name.
 _LABELLED_BY = {"article": _article, "topic": _topic, "story": _story, "goal": _goal}
 #: What else a node of each other type says.
-_DETAILS = {"outlet": _outlet, "place": _place, "image": _image, "question": _question, "bias": _bias, "sdg": _sdg}
+_DETAILS = {"outlet": _outlet, "person": _person, "place": _place, "image": _image, "question": _question, "bias": _bias, "sdg": _sdg}
 
 
 def settled_triples(node: Node) -> Iterator[tuple[IRI, IRI, Term]]:

@@ -82,17 +82,41 @@ def _largest(images: list[Image]) -> Image | None:
 
 
 def newsapi(record: dict[str, Any], doc: Document) -> None:
-    """NewsAPI.org: the " - Outlet" headline suffix goes, the "… [+N chars]" cut is recorded."""
+    """NewsAPI.org: the outlet's name after the headline goes (kept as an alternative
+    headline), the "… [+N chars]" cut is recorded."""
     outlet = doc.provider.name if doc.provider else None
-    if doc.title and outlet and doc.title.endswith(f" - {outlet}"):
-        doc.extra["title_as_given"] = doc.title
-        doc.title = doc.title[: -len(outlet) - 3].rstrip() or doc.title
+    if doc.title and outlet:
+        cut = cut_outlet_suffix(doc.title, outlet)
+        if cut != doc.title:
+            doc.alt_titles.append(doc.title)
+            doc.title = cut
     if doc.body:
         last = doc.body[-1]
         m = _CUT.search(last, max(0, len(last) - 60))
         if m:
             doc.body[-1] = last[: m.start()].rstrip() + "…"
             doc.extra["content_cut_chars"] = int(m.group(1))
+
+
+_SUFFIX = re.compile(r"^(.*\S)\s+[-|–—]\s+([^|–—]+?)\s*$")
+
+
+def cut_outlet_suffix(title: str, outlet: str) -> str:
+    """*title* without the trailing `` - Outlet`` / `` | Outlet`` segments that name *outlet*
+    (the same letters, one within the other: "TheHill", "GSMArena.com news").
+
+    >>> cut_outlet_suffix("Bills win | TheHill - The Hill", "The Hill")
+    'Bills win'
+    >>> cut_outlet_suffix("Starship test soon - CNET", "CNET"), cut_outlet_suffix("A - B | CBR", "Google News")
+    ('Starship test soon', 'A - B | CBR')
+    """
+    key = re.sub(r"[^0-9a-z]", "", outlet.casefold())
+    while key and (m := _SUFFIX.match(title)):
+        segment = re.sub(r"[^0-9a-z]", "", m.group(2).casefold())
+        if not segment or not (key in segment or segment in key) or len(m.group(1)) < 8:
+            break
+        title = m.group(1)
+    return title
 
 
 def guardian(record: dict[str, Any], doc: Document) -> None:
@@ -227,12 +251,25 @@ def _ninjs_body(bodies: list[dict[str, Any]]) -> list[str]:
 
 
 def ninjs(record: dict[str, Any], doc: Document) -> None:
-    """IPTC ninjs 1.x/2.x/3.x: subjects, the uri as url when it is one, bodies, associated pictures."""
+    """IPTC ninjs 1.x/2.x/3.x: the uri as identifier (and url when it is one), the first
+    version's date as the publication date, subjects, bodies, associated pictures.
+
+    ninjs dates a version (``versioncreated``, kept as the modification date); only
+    ``firstcreated`` or the first version's date is when the item was published.
+    """
     uri = _text(record.get("uri"))
-    if uri and uri.startswith(("http://", "https://")):
-        doc.urls["web"] = uri
-    elif uri:
-        doc.extra["uri"] = uri
+    if uri:
+        doc.identifiers.append(uri)
+        if uri.startswith(("http://", "https://")):
+            doc.urls["web"] = uri
+    if doc.published is None and doc.modified is not None:
+        version = _text(record.get("version"))
+        if version in (None, "1"):
+            doc.published, doc.published_text = doc.modified, _text(record.get("versioncreated") or
+                                                                      record.get("versionCreated"))
+        else:
+            doc.notes.append(f"ninjs record {doc.index + 1}: no firstcreated; versioncreated dates version "
+                             f"{version}, kept as the date modified, not as the publication date")
     if not doc.body:
         doc.body = _ninjs_body(_list(record.get("bodies")))
     for key, kind_ in NINJS_LISTS.items():

@@ -10,6 +10,8 @@ Each :class:`Schema` names the keys that mark a record of that API and, in
 ``excerpt_html`` — HTML, as text; ``body`` — plain text, split at blank lines;
 ``body_html`` — HTML, split into paragraphs; ``published``, ``retrieved`` — dates;
 ``url`` — the ``web`` url; ``urls.ROLE`` — another url role; ``image`` — an image url;
+``modified`` — when the source last changed it (``schema:dateModified``);
+``identifier`` — an id that is not a url (``schema:identifier``);
 ``byline`` — text read by :mod:`kg.readers.bylines`; ``provider``/``domain`` — the outlet's
 name and domain (or a url whose host is the domain); ``extra.NAME`` — kept in ``extra``.
 
@@ -84,7 +86,7 @@ GUARDIAN = Schema(
             "urls.short": ("fields.shortUrl",), "byline": ("fields.byline",), "section": ("sectionName",),
             "type": ("type",), "language": ("fields.lang",), "domain": ("webUrl",),
             "extra.id": ("id",), "extra.api_url": ("apiUrl",), "extra.wordcount": ("fields.wordcount",),
-            "extra.production_office": ("fields.productionOffice",), "extra.last_modified": ("fields.lastModified",),
+            "extra.production_office": ("fields.productionOffice",), "modified": ("fields.lastModified",),
             "extra.pillar": ("pillarName",)},
     hook=apihooks.guardian, hook_keys=frozenset({"tags", "elements", "fields"}),
 )
@@ -120,10 +122,10 @@ NINJS = Schema(
                         "descriptions[0].value"),
             "excerpt_html": ("description_html",),
             "body_html": ("body_html", "body_xhtml"), "body": ("body_text",),
-            "published": ("firstcreated", "firstCreated", "versioncreated", "versionCreated"),
+            "published": ("firstcreated", "firstCreated"), "modified": ("versioncreated", "versionCreated"),
             "byline": ("byline", "by"), "language": ("language",), "type": ("type",),
             "provider": ("copyrightholder", "copyrightHolder"), "domain": ("uri",),
-            "extra.version_created": ("versioncreated", "versionCreated"), "extra.pubstatus": ("pubstatus", "pubStatus"),
+            "extra.pubstatus": ("pubstatus", "pubStatus"),
             "extra.urgency": ("urgency",), "extra.version": ("version",), "extra.profile": ("profile",),
             "extra.located": ("located",), "extra.copyright_notice": ("copyrightnotice", "copyrightNotice"),
             "extra.usage_terms": ("usageterms", "usageTerms"), "extra.embargoed": ("embargoed",),
@@ -208,7 +210,10 @@ def _fill(doc: Document, kind: str, value: Any, schema: Schema) -> None:
         doc.body = text_paragraphs(value) if isinstance(value, str) else []
     elif kind == "body_html":
         doc.body = html_paragraphs(value) if isinstance(value, str) else []
-    elif kind in ("published", "retrieved"):
+    elif kind == "identifier":
+        if _scalar(value):
+            doc.identifiers.append(_scalar(value) or "")
+    elif kind in ("published", "retrieved", "modified"):
         when = parse_when(value)
         setattr(doc, kind, when)
         if kind == "published":

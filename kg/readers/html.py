@@ -222,9 +222,7 @@ def read_page(text: str, name: str, *, url: str | None = None, retrieved: dateti
     web = doc.urls.get("web")
     doc.published, doc.published_text, notes = fields.extract_published(page, tree, web)
     doc.notes += notes
-    modified = fields.extract_modified(page)
-    if modified:
-        doc.extra["modified"] = modified.isoformat()
+    doc.modified = fields.extract_modified(page)
     doc.authors = fields.extract_authors(page)
     doc.provider = fields.extract_provider(page, web)
     doc.site_name = doc.provider.name if doc.provider else None

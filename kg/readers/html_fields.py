@@ -40,7 +40,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ..identity.provenance import site_of, vouch
+from ..identity.provenance import name_fits_domain, site_of, vouch
 from ..model import Image, Provider, Subject
 from .base import clean
 from .structured import SUBJECT_TYPES, PageData, objects_of, parse_datetime, text_of, texts_of, type_names, url_of
@@ -109,7 +109,7 @@ def extract_urls(page: PageData, fetched: str | None = None, links: list[str] | 
     if claims:
         label, urls["web"] = claims[0]
         if label != "<link rel=canonical>" and page.links.get("canonical"):
-            notes.append(f"canonical link {page.links['canonical'][0]!r} is not a usable url; {label} used")
+            notes.append(f"canonical link {page.links['canonical'][0][:200]!r} is not a usable url; {label} used")
         other = next((url for _label, url in claims[1:] if site_of(url) != site_of(urls["web"])), None)
         if other:
             urls["claimed"] = other
@@ -319,16 +319,20 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def extract_provider(page: PageData, url: str | None) -> Provider | None:
-    """The outlet: its name as the page gives it, its host, its logo."""
+    """The outlet: its name as the page gives it, its host, its logo. Of the names the page
+    gives (in the module's order), the first that is its domain's name wins: a site's
+    section brand (``og:site_name`` "Technology Review" on heise.de) gives way to the
+    site's own (``application-name`` "heise online")."""
     publisher = article_value(page, "publisher")
-    name = text_of(publisher) or page.first_meta("og:site_name")
-    if not name:
-        orgs = [i for _, i in page.items() if type_names(i) & {"NewsMediaOrganization", "Organization"}]
-        name = text_of(orgs[0].get("name")) if orgs else None
-    name = name or page.first_meta("application-name", "dc.publisher")
+    orgs = [i for _, i in page.items() if type_names(i) & {"NewsMediaOrganization", "Organization"}]
     host = (urlsplit(url).hostname or "") if url else ""
     if not host and isinstance(publisher, dict):
         host = urlsplit(url_of(publisher.get("url")) or "").hostname or ""
+    names = [n for n in (text_of(publisher), page.first_meta("og:site_name"),
+                         text_of(orgs[0].get("name")) if orgs else None,
+                         page.first_meta("application-name"), page.first_meta("dc.publisher")) if n]
+    site = site_of(f"https://{host}/") if host else None
+    name = next((n for n in names if name_fits_domain(n, site)), names[0] if names else None)
     logo = url_of(publisher.get("logo")) if isinstance(publisher, dict) else None
     if not name and not host:
         return None

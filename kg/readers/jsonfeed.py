@@ -84,7 +84,8 @@ def extract_feed(feed: dict[str, Any]) -> tuple[Provider, dict[str, Any]]:
            if isinstance(a.get("name"), str) and home and _host(a.get("url")) == home]
     name = own[0] if own and own[0] else title
     images = [Image(url=u) for u in (feed.get("icon"), feed.get("favicon")) if isinstance(u, str) and u]
-    provider = Provider(name=name, domain=home or _host(feed.get("feed_url")), images=images[:1])
+    provider = Provider(name=name, domain=home or _host(feed.get("feed_url")), images=images[:1],
+                        titled=bool(name) and name == title)
     inherited = {"authors": [a for a in authors if clean(a.get("name")) not in own],
                  "language": clean(feed.get("language")) if isinstance(feed.get("language"), str) else None,
                  "title": title if title != name else None}
@@ -119,7 +120,8 @@ def extract_item(item: Any, provider: Provider, inherited: dict[str, Any], name:
     doc.published, doc.published_text = parse_when(raw), raw
     if raw and doc.published is None:
         doc.notes.append(f"item {index + 1} date_published: not a date: {raw[:40]!r}")
-    doc.provider = Provider(name=provider.name, domain=provider.domain, images=list(provider.images))
+    doc.provider = Provider(name=provider.name, domain=provider.domain, images=list(provider.images),
+                            titled=provider.titled)
     doc.language = _text(item, "language") or inherited["language"]
     for author in _authors(item.get("authors") or item.get("author")) or inherited["authors"]:
         byline = split_byline(author.get("name"), [provider.name or ""], [provider.domain or ""])

@@ -162,7 +162,7 @@ def extract_channel(feed: Any) -> tuple[Provider, dict[str, Any]]:
     for url in (image.get("href") or image.get("url"), feed.get("logo"), feed.get("icon")):
         if url and all(i.url != url for i in images):
             images.append(Image(url=str(url)))
-    provider = Provider(name=name, domain=_host(link), images=images)
+    provider = Provider(name=name, domain=_host(link), images=images, titled=name == title)
     inherited: dict[str, Any] = {"title": title, "language": clean(feed.get("language")), "people": [], "notes": []}
     for author in feed.get("authors", []):
         if isinstance(author, dict) and author.get("name"):
@@ -323,7 +323,8 @@ def extract_item(entry: Any, provider: Provider, inherited: dict[str, Any], name
         raise ValueError("item has neither a link nor a title")
     doc.published, doc.published_text, dates = _date(entry, doc.notes)
     doc.extra.update(dates)
-    doc.provider = Provider(name=provider.name, domain=provider.domain, images=list(provider.images))
+    doc.provider = Provider(name=provider.name, domain=provider.domain, images=list(provider.images),
+                            titled=provider.titled)
     doc.language = inherited["language"] or clean((entry.get("title_detail") or {}).get("language"))
     _authors(entry, provider, inherited, doc)
     _categories(entry, doc)
