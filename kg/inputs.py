@@ -239,6 +239,15 @@ def _outlet_from(doc: Document, host: str | None, replace: bool) -> None:
         doc.provider.domain = host or doc.provider.domain
 
 
+#: Suffixes that name a format whose text may not show it (a JSON Lines file whose first
+#: lines are all bad): read as that format when no reader recognises the text.
+FORMAT_SUFFIXES = {".jsonl": "newsapi", ".ndjson": "newsapi"}
+
+
+def _by_name(name: str) -> str | None:
+    return next((fmt for suffix, fmt in FORMAT_SUFFIXES.items() if name.lower().endswith(suffix)), None)
+
+
 def _skip_reason(text: str, name: str) -> str:
     if not text.strip():
         return "empty file"
@@ -269,7 +278,7 @@ def read_bytes(data: bytes, name: str, fmt: str | None, url: str | None = None) 
                   "table of files without a url column (metadata, not a news document)")
         return [], FileOutcome(name, "skipped", format="manifest", reason=reason, notes=source.notes)
     try:
-        format_name = binary or (canonical_name(fmt) if fmt else detect_format(source.text))
+        format_name = binary or (canonical_name(fmt) if fmt else detect_format(source.text) or _by_name(name))
     except UnsupportedFormat as err:
         return [], FileOutcome(name, "failed", reason=str(err))
     if format_name is None:

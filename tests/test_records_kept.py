@@ -83,20 +83,23 @@ def test_a_lone_surrogate_is_repaired_and_named_and_the_build_finishes(tmp_path)
     (src / "records.jsonl").write_text(
         json.dumps(newsapi_record(3)) + "\n" + json.dumps(newsapi_record(4, author=f"Rui {SURROGATE}Costa")) + "\n")
     (src / "page.html").write_text(article_page(', "alternativeHeadline": "Rain \\ud800 again"'))
+    (src / "item.md").write_text('---\ntitle: "Quay \\ud800 works \\ud83d\\ude00"\nwebUrl: https://quay.example/w\n---\n')
 
     assert main(["build", str(src), "--out", str(out), "--ner", "none", "-q"]) == 0
 
     by_file = outcomes(out)
     assert {name: (o["status"], len(o.get("articles", []))) for name, o in by_file.items()} == {
         "newsapi.json": ("ingested", 2), "feed.rss": ("ingested", 2), "feed.json": ("ingested", 2),
-        "records.jsonl": ("ingested", 2), "page.html": ("ingested", 1)}
+        "records.jsonl": ("ingested", 2), "page.html": ("ingested", 1), "item.md": ("ingested", 1)}
     assert named(by_file["newsapi.json"], "articles[0].title", "U+FFFD")
     assert named(by_file["feed.rss"], "line 4", "<title>", "&#xD800;", "U+FFFD")
     assert named(by_file["feed.json"], "items[0].title", "U+FFFD")
     assert named(by_file["records.jsonl"], "line 2", "author", "U+FFFD")
     assert named(by_file["page.html"], "JSON-LD", "alternativeHeadline", "U+FFFD")
+    assert named(by_file["item.md"], "line 2", "U+FFFD")
     nt = (out / "graph.nt").read_text(encoding="utf-8")
-    for headline in ("Pier x\ufffdy", "Estuary \ufffd quiet season", "Bridge \ufffd closed", "Ferry timetable"):
+    for headline in ("Pier x\ufffdy", "Estuary \ufffd quiet season", "Bridge \ufffd closed", "Ferry timetable",
+                     "Quay \ufffd works \U0001f600"):
         assert f'<https://schema.org/headline> "{headline}"' in nt, headline
 
 
@@ -228,3 +231,13 @@ def test_skipped_warc_records_are_counted_in_all(tmp_path):
     (doc,) = records
     notes = [n for n in doc.notes if n.startswith("request record")]
     assert len(notes) == 1 and "10,000 records" in notes[0] and notes[0].endswith("10002")
+
+
+def test_a_jsonl_file_whose_first_lines_are_all_bad_is_read_by_its_name(tmp_path):
+    """Content detection cannot see JSON Lines behind three bad lines; the suffix says it."""
+    good = json.dumps(newsapi_record(1))
+    (tmp_path / "records.jsonl").write_text("garbage\nmore garbage\n{bad\n" + good + "\n")
+    result = kg.build([tmp_path], ner="none", out=None)
+    outcome, = result.outcomes
+    assert (outcome.status, len(outcome.articles)) == ("ingested", 1)
+    assert [r["line"] for r in outcome.failed_records] == [1, 2, 3]

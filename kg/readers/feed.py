@@ -166,6 +166,30 @@ def nesting_estimate(front: str) -> int:
     return deepest
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def surrogate_escapes(front: str) -> tuple[str, list[int]]:
+    """YAML text with ``\\uD83D\\uDE00`` pairs written as the character they encode and a
+    lone surrogate escape (which PyYAML refuses, failing the whole file) as U+FFFD; also
+    the lines (0-based) repaired.
+
+    >>> surrogate_escapes('title: "a\\\\ud83d\\\\ude00 b\\\\ud800"')
+    ('title: "a\\\\U0001f600 b\\\\ufffd"', [0])
+    """
+    lines: list[int] = []
+
+    def repl(m: re.Match[str]) -> str:
+        high, low = m.group(1), m.group(2)
+        if high and low:
+            code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+            return f"\\U{code:08x}"
+        lines.append(front.count("\n", 0, m.start()))
+        return "\\ufffd"
+
+    return _SURROGATE_ESCAPE.sub(repl, front), lines
+
+
 def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int, list[str]]:
     """Split off and parse the front matter; return ``(mapping, first line, notes)``.
 
@@ -179,6 +203,7 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int, list[s
         raise ReadError("front matter opened with '---' but never closed", source=name, line=1) from err
     offset = text.find(front) if front else 0
     first_line = text.count("\n", 0, offset) + 1
+    front, repaired = surrogate_escapes(front)
     estimate = nesting_estimate(front)
     if estimate > PARSE_DEPTH:  # refused before any parser meets it, whatever its own limits
         raise ReadError(f"YAML nested too deeply (more than {MAX_YAML_DEPTH} levels)", source=name, line=first_line)
@@ -221,6 +246,8 @@ def load_front_matter(text: str, name: str) -> tuple[dict[str, Any], int, list[s
         )
     notes = [f"line {first_line + line}: key {key!r} given twice; the last value is used"
              for key, line in loader.duplicates]
+    notes += [f"line {first_line + line}: a \\u escape of a lone UTF-16 surrogate names no character; "
+              "read as U+FFFD" for line in sorted(set(repaired))]
     return data, first_line, notes
 
 
