@@ -138,3 +138,99 @@ def test_the_crashing_query_of_the_issue_is_refused():
     assert 12_000 < len(text) < 13_000
     with pytest.raises(QueryError, match=f"at most {MAX_DEPTH:,}"):
         check_query(text)
+
+
+TIMED = """
+import json, sys, time
+from kg.errors import QueryError
+from kg.sparql_guard import check_query
+
+def rows(make, size):
+    out, length = [], 0
+    while length < size:
+        out.append(make(len(out)))
+        length += len(out[-1])
+    return "".join(out)
+
+queries = {
+    "100,000 nesting levels": "SELECT * WHERE { FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }",
+    "1 MB run of names a.a.a": "ASK { ?s ?p " + "a." * 499_950 + " }",
+    "1 MB of triples 450 groups deep": "SELECT * WHERE " + "{" * 450
+        + rows(lambda i: f"?s{i} <urn:p> ?o{i} . ", 995_000) + "}" * 450,
+    "1 MB VALUES block of rows": "SELECT * WHERE { VALUES (?a ?b) { " + rows(lambda i: f"({i} {i}) ", 995_000) + "} }",
+    "1 MB IN list": "ASK { ?s ?p ?o FILTER(?o IN (" + rows(lambda i: f"{i},", 995_000) + "0)) }",
+}
+times = {}
+for name, text in queries.items():
+    assert len(text) <= 1_000_000, name
+    started = time.perf_counter()
+    try:
+        check_query(text)
+    except QueryError:
+        pass
+    times[name] = time.perf_counter() - started
+print(json.dumps(times))
+"""
+
+
+def test_the_checks_take_linear_time():
+    """The guard was quadratic: 100,000 levels took 52 s to refuse, a 1 MB run of names
+    (``a.a.a…``) hours to accept. Each check of a query up to the size limit must now take
+    well under a second (about 0.05 s here; the bound is generous for a busy machine)."""
+    import json
+
+    try:
+        proc = subprocess.run([sys.executable, "-c", TIMED], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("checking five queries of at most 1 MB took more than 60 s")
+    assert proc.returncode == 0, proc.stderr[-500:]
+    times = json.loads(proc.stdout)
+    print({name: f"{seconds:.3f} s" for name, seconds in times.items()})
+    slow = {name: round(seconds, 2) for name, seconds in times.items() if seconds > 1.0}
+    assert not slow, slow
+
+
+def depth_token_by_token(text: str) -> int:
+    """The count the module docstring describes, one token of :func:`tokens` at a time."""
+    from kg.sparql_guard import _CHAIN_KEYWORDS, _CHAIN_OPERATORS, _CLOSE, _OPEN, tokens
+
+    levels, closers, in_values, values_next, deepest = [0], [], 0, False, 0
+    for token in tokens(text):
+        word = token.text.upper() if token.kind == "word" else None
+        if token.kind == "punct" and token.text in _OPEN:
+            levels[-1] += 0 if in_values else 1
+            closers.append(_OPEN[token.text])
+            levels.append(0)
+            if values_next and token.text == "{":
+                in_values, values_next = len(closers), False
+        elif token.kind == "punct" and token.text in _CLOSE:
+            if closers and closers[-1] == token.text:
+                closers.pop()
+                levels.pop()
+                in_values = 0 if in_values > len(closers) else in_values
+        elif not in_values and (word in _CHAIN_KEYWORDS or (token.kind == "punct" and token.text in _CHAIN_OPERATORS)):
+            levels[-1] += 1
+        values_next = values_next or word == "VALUES"
+        deepest = max(deepest, len(levels) + sum(levels))
+    return deepest - 1
+
+
+PIECES = ["a", "b1", ".", "-", ":", "?x", "$y", "<urn:x>", "<", ">", '"s"', "'t'", "'''u'''", "#c\n", "{", "}", "(", ")",
+          "[", "]", "<<", ">>", "||", "&&", "^^", "^", "!", "=", "+", "*", "/", "|", "@en-gb", "1e+5", "1.e-3", ".5", " ",
+          "\n", "ex:", "ex:a.b", "a.b", "1a", "\u0131n", "\ufb01lter", "\u00e9t\u00e9", "\u00b7", "\u3000", "OPTIONAL",
+          "union", "VALUES", "FILTER", "IN", "SERVICE", "load", "UNDEF", "(1 2)", "\\u0053ERVICE"]
+
+
+def test_the_fast_scan_counts_as_token_by_token():
+    """:func:`scan` skips most tokens inside one regular expression; on texts made of the
+    lexer's hard cases it must find the depth and the SERVICE/LOAD words that a plain
+    token-by-token count finds."""
+    import random
+
+    from kg.sparql_guard import scan, tokens
+
+    rnd = random.Random(24)
+    for _ in range(4000):
+        text = "".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 50)))
+        remote = frozenset(t.text.upper() for t in tokens(text) if t.kind == "word") & {"SERVICE", "LOAD"}
+        assert scan(text) == (depth_token_by_token(text), remote), text
