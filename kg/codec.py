@@ -17,7 +17,7 @@ hashable; with ``lists=True`` (documents) as lists.
 ('a', datetime.datetime(2020, 10, 21, 11, 17, tzinfo=datetime.timezone(datetime.timedelta(seconds=28800))), 1000000000000000000000000000000, {'k': (1, 2)})
 >>> from kg.model import Provider
 >>> unpack(pack(Provider(name="Caixin", domain="caixinglobal.com")), lists=True)
-Provider(name='Caixin', domain='caixinglobal.com', images=[])
+Provider(name='Caixin', domain='caixinglobal.com', images=[], titled=False)
 """
 
 from __future__ import annotations

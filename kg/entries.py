@@ -57,6 +57,7 @@ class FileRecord:
     notes: list[dict[str, str]] = field(default_factory=list)  # for merges.json
     outlets: list[tuple[str, str]] = field(default_factory=list)  # (name key, domain)
     known: dict[str, str] = field(default_factory=dict)  # names for text extraction
+    typed: dict[str, dict[str, int]] = field(default_factory=dict)  # names the model typed: form → type → count
     shards: list[int] = field(default_factory=list)
     provisional: list[Fact] = field(default_factory=list)  # facts about outlets known by name
     named_shards: list[int] = field(default_factory=list)
@@ -128,7 +129,7 @@ def entry(record: FileRecord) -> Entry:
                  tuple((n["source"], n["message"]) for n in record.notes),
                  tuple(_same(tuple(pair)) for pair in record.outlets), record.texts, record.mentions,
                  tuple((c[0], c[1], c[2], c[3]) for c in record.names), tuple((a, b) for a, b in record.acronyms),
-                 tuple(sorted({f.node for f in record.provisional})))
+                 tuple(sorted({n for f in record.provisional for n in {f.node, f.node.split("--")[0]}})))
 
 
 def from_bytes(data: bytes) -> Entry:

@@ -206,6 +206,7 @@ class BuildState:
     summaries: dict[int, ShardSummary] = field(default_factory=dict)
     provisional: dict[str, list[Fact]] = field(default_factory=dict)  # file → its provisional facts, while held
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # file → names, with an extractor
+    typed: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # file → names the model typed
     resolution: dict[str, Target] = field(default_factory=dict)  # provisional IRI → where its facts go
     salt: str = ""
     extraction: dict[str, Any] = field(default_factory=dict)
@@ -228,6 +229,7 @@ class BuildState:
             self.names.update(old.names, old.acronyms, sign=-1)
         self.provisional.pop(name, None)
         self.known.pop(name, None)
+        self.typed.pop(name, None)
         return old
 
     def provisional_facts(self, name: str) -> list[Fact]:
@@ -245,6 +247,8 @@ class BuildState:
         self.provisional[record.name] = record.provisional
         if record.known:
             self.known[record.name] = record.known
+        if record.typed:
+            self.typed[record.name] = record.typed
         if len(self.files.pending) >= FLUSH_EVERY:
             self.flush()
 
@@ -260,7 +264,8 @@ class BuildState:
                     if value is None:
                         db.execute("DELETE FROM files WHERE name = ?", (name,))
                         continue
-                    known = pack(self.known[name]) if name in self.known else None
+                    names = [self.known.get(name, {}), self.typed.get(name, {})]
+                    known = pack(names) if any(names) else None
                     row = (name, pack(value), value.status, value.documents, len(value.nodes))
                     if name in self.provisional:
                         facts = self.provisional.pop(name)
@@ -313,7 +318,11 @@ def load_state(folder: Path, config: str) -> BuildState:
                 state.outlets.update(old.outlets)
                 state.names.update(old.names, old.acronyms)
                 if known is not None:
-                    state.known[name] = unpack(known, lists=True)
+                    fields, typed = unpack(known, lists=True)
+                    if fields:
+                        state.known[name] = fields
+                    if typed:
+                        state.typed[name] = typed
         finally:
             db.close()
     except sqlite3.DatabaseError as err:

@@ -96,7 +96,7 @@ class Mention:
     """An entity mention found in a document's text by an extractor."""
 
     text: str
-    type: str  # "organization", "person" or "place"
+    type: str  # "organization", "person", "place", "product", "event" or "work"
     field: str
     start: int
     end: int

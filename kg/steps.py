@@ -28,7 +28,7 @@ from .engines import chunked, run_tasks, workers_for
 from .facts.keys import outlet_names
 from .facts.map import document_facts
 from .facts.names import Target, resolve as resolve_names, targets as name_targets
-from .facts.reduce import PROVISIONAL, outlet_targets, resolve
+from .facts.reduce import PROVISIONAL, outlet_domains, outlet_targets, resolve
 from .facts.records import Fact
 from .facts.shuffle import Block, append_block, encode_block, split_facts
 from .entries import EMPTY, SIGNATURE, FileRecord, pack_shards, pack_signature, signature
@@ -183,7 +183,8 @@ def map_files(state: BuildState, folder: Path, todo: list[tuple[str, str]], task
 
 def corpus_targets(state: BuildState) -> dict[str, Target]:
     """Where every provisional node goes: outlets known by name, names settled across the corpus."""
-    return {**outlet_targets(state.outlets), **name_targets(state.names, resolve_names(state.names))}
+    return {**outlet_targets(state.outlets),
+            **name_targets(state.names, resolve_names(state.names), outlet_domains(state.outlets))}
 
 
 def route_provisional(state: BuildState, folder: Path, changed: set[str], shards: int) -> set[int]:
@@ -255,40 +256,40 @@ def _size(path: Path) -> int:
 
 def extract_and_map(state: BuildState, mapped: Mapped, files: list[tuple[str, str]], task: MapTask,
                     ner: str, model: str | None, workdir: Path, workers: int | None) -> dict[str, Any]:
-    """Find entities in the text, then map. Extraction needs the names every file gives
-    (:func:`kg.extract.run.known_names`); when those changed, every file is mapped again
-    (documents come from the document cache, or are read again). Returns extraction counts."""
+    """Find entities in the text, then map. Extraction needs what the whole corpus says:
+    the names every file gives in fields (:func:`kg.extract.run.known_names`) and the names
+    the model types confidently across files (:mod:`kg.extract.propagate`); when either
+    changed, every file is mapped again (documents come from the document cache, or are
+    read again; the model's spans from its cache). Returns extraction counts."""
     from .cache import DocumentCache
-    from .extract import get_extractor
-    from .extract.run import extract_documents, texts
+    from .extract.propagate import confident, propagate
 
     cache = DocumentCache(workdir)
     for name, docs in mapped.docs:
         cache.put(name, docs)
     records = {r.name: r for r in mapped.records}
     known = _known(state, records)
-    salt = hashlib.sha256(json.dumps(known, sort_keys=True).encode()).hexdigest()[:16] if known else ""
+    known_salt = _digest(known)
     work = list(mapped.docs)
-    if salt != state.salt:
+    again = known_salt != state.salt.split(":")[0]
+    if again:
         work += _remap_all(state, records, files, task, cache, mapped)
-        state.salt = salt
+    run = _Extraction(ner, model, known, workdir, workers)
+    run.first_pass(work, records)
+    names = confident(_typed(state, records), known)
+    salt = f"{known_salt}:{_digest(names)}"
+    if salt != state.salt and not again:
+        more = _remap_all(state, records, files, task, cache, mapped)
+        run.first_pass(more, records)
+        work += more
+        names = confident(_typed(state, records), known)
+        salt = f"{known_salt}:{_digest(names)}"
+    state.salt = salt
     cache.keep(set(state.files) | set(records))
     cache.close()
-    extracted = 0
-    version = state.extraction.get("version")
-    if work:
-        extractor = get_extractor(ner, known=known, model=model)
-        version = extractor.version
-        every_doc = [d for _name, docs in work for d in docs]
-        before = [len(d.notes) for d in every_doc]
-        extracted = extract_documents(every_doc, extractor, workdir, salt, workers)["extracted"]
-        said = {id(d): d.notes[n:] for d, n in zip(every_doc, before)}
-        for name, docs in work:
-            records[name].texts = sum(1 for d in docs for _t in texts(d))
-            records[name].mentions = sum(len(d.mentions) for d in docs)
-            for note in (note for d in docs for note in said[id(d)]):  # what extraction says goes in the report
-                if note not in records[name].outcome.notes:
-                    records[name].outcome.notes.append(note)
+    propagated = propagate([d for _name, docs in work for d in docs], names)
+    for name, docs in work:
+        records[name].mentions = sum(len(d.mentions) for d in docs)
     pending: dict[int, Block] = {}
     for name, docs in sorted(work, key=lambda item: item[0]):
         record = records[name]
@@ -304,10 +305,53 @@ def extract_and_map(state: BuildState, mapped: Mapped, files: list[tuple[str, st
     for kept in state.files.values():
         total += kept.texts
         mentions += kept.mentions
-    extraction = {"extractor": ner, "version": version, "texts": total, "extracted": extracted,
-                  "cached": total - extracted, "mentions": mentions}
+    extraction = {"extractor": ner, "version": run.version or state.extraction.get("version"), "texts": total,
+                  "extracted": run.extracted, "cached": total - run.extracted, "mentions": mentions,
+                  "propagated_names": len(names), "propagated": propagated}
     state.extraction = dict(extraction)
     return extraction
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16] if value else ""
+
+
+class _Extraction:
+    """The model's pass over documents: mentions from the model (its spans cached) and the
+    corpus's fields, each file's names as the model typed them, what reading said."""
+
+    def __init__(self, ner: str, model: str | None, known: dict[str, str], workdir: Path, workers: int | None):
+        self.ner, self.model, self.known, self.workdir, self.workers = ner, model, known, workdir, workers
+        self.extractor: Any = None
+        self.version: str | None = None
+        self.extracted = 0
+
+    def first_pass(self, work: list[tuple[str, list[Document]]], records: dict[str, FileRecord]) -> None:
+        from .extract import get_extractor
+        from .extract.propagate import typed_names
+        from .extract.run import extract_documents, texts
+
+        if not work:
+            return
+        if self.extractor is None:
+            self.extractor = get_extractor(self.ner, known=self.known, model=self.model)
+            self.version = self.extractor.version
+        every_doc = [d for _name, docs in work for d in docs]
+        before = [len(d.notes) for d in every_doc]
+        self.extracted += extract_documents(every_doc, self.extractor, self.workdir, "", self.workers)["extracted"]
+        said = {id(d): d.notes[n:] for d, n in zip(every_doc, before)}
+        for name, docs in work:
+            records[name].texts = sum(1 for d in docs for _t in texts(d))
+            records[name].typed = typed_names(docs)
+            for note in (note for d in docs for note in said[id(d)]):  # what extraction says goes in the report
+                if note not in records[name].outcome.notes:
+                    records[name].outcome.notes.append(note)
+
+
+def _typed(state: BuildState, fresh: dict[str, FileRecord]) -> list[dict[str, dict[str, int]]]:
+    """Every file's names as the model typed them, by file name."""
+    return [fresh[name].typed if name in fresh else state.typed[name]
+            for name in sorted(set(state.typed) | set(fresh))]
 
 
 def _known(state: BuildState, fresh: dict[str, FileRecord]) -> dict[str, str]:

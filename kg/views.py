@@ -34,7 +34,7 @@ OVERVIEW_LIMITS = {"story": 24, "outlet": 10, "entity": 12, "topic": 6}
 TOGETHER = "together"
 TOGETHER_MAX = 8
 #: Node types the overview counts as entities.
-ENTITY_TYPES = frozenset({"person", "organization", "place"})
+ENTITY_TYPES = frozenset({"person", "organization", "place", "product", "event", "work"})
 
 
 def _names(data: dict[str, Any]) -> list[str]:

@@ -100,14 +100,12 @@ def test_an_acronym_one_document_defines_is_its_long_form_everywhere():
 
 
 def test_an_acronym_nobody_defines_merges_only_when_the_corpus_allows_one_reading():
-    one = analysis_doc("a.txt", [], ["ACLU", "American Civil Liberties Union"], "The ACLU sued.")
+    one = analysis_doc("a.txt", [], ["HWU", "Harbour Workers Union"], "The HWU sued.")
     g, _ = build_graph([one])
-    assert {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"} == {
-        "American Civil Liberties Union"}
-    two = analysis_doc("b.txt", [], ["ACLU", "American Civil Liberties Union", "Association of Central Lenders Unions"],
-                       "The ACLU met.")
+    assert {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"} == {"Harbour Workers Union"}
+    two = analysis_doc("b.txt", [], ["HWU", "Harbour Workers Union", "Hamburg Wine Union"], "The HWU met.")
     g, _ = build_graph([two])
-    assert "ACLU" in {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"}  # two readings
+    assert "HWU" in {d["label"] for _, d in g.nodes(data=True) if d["type"] == "organization"}  # two readings
 
 
     assert acronym_definitions("the Civil Aviation Administration of China (CAAC)") == {

@@ -50,30 +50,30 @@ def test_merges_follow_the_corpus_across_rebuilds(tmp_path):
     src.mkdir()
     ninjs(src, "a", "Clearview AI fined", organisations=["Clearview AI"])
     ninjs(src, "b", "Clearview settles", organisations=["Clearview"])
-    ninjs(src, "c", "Rights group sues", body="The American Civil Liberties Union (ACLU) filed suit.",
-          organisations=["American Civil Liberties Union"])
-    ninjs(src, "d", "ACLU wins", organisations=["ACLU", "Alphabet Inc."])
+    ninjs(src, "c", "Rights group sues", body="The Harbour Workers Union (HWU) filed suit.",
+          organisations=["Harbour Workers Union"])
+    ninjs(src, "d", "HWU wins", organisations=["HWU", "Alphabet Inc."])
     ninjs(src, "e", "Alphabet results", organisations=["Alphabet"])
     merges = build(src, out)
     orgs = entities(out, "organization")
-    assert set(orgs) == {"Clearview AI", "American Civil Liberties Union", "Alphabet"}, orgs
-    assert orgs["Clearview AI"] == ["Clearview"] and orgs["American Civil Liberties Union"] == ["ACLU"]
+    assert set(orgs) == {"Clearview AI", "Harbour Workers Union", "Alphabet"}, orgs
+    assert orgs["Clearview AI"] == ["Clearview"] and orgs["Harbour Workers Union"] == ["HWU"]
     assert orgs["Alphabet"] == ["Alphabet Inc."]
     rules = {m["label"]: set(m["rules"]) for m in merges["merges"] if m["type"] == "organization"}
-    assert "short-form" in rules["Clearview AI"] and "acronym-definition" in rules["American Civil Liberties Union"]
+    assert "short-form" in rules["Clearview AI"] and "acronym-definition" in rules["Harbour Workers Union"]
     assert "legal-suffix" in rules["Alphabet"]
     same_as_clean(src, out, tmp_path)
 
     (src / "a.json").unlink()  # "Clearview" now names no longer form: it stands alone
-    (src / "c.json").unlink()  # no document defines ACLU, and no long form is left
+    (src / "c.json").unlink()  # no document defines HWU, and no long form is left
     build(src, out)
     orgs = entities(out, "organization")
-    assert {"Clearview", "ACLU", "Alphabet"} == set(orgs), orgs
+    assert {"Clearview", "HWU", "Alphabet"} == set(orgs), orgs
     same_as_clean(src, out, tmp_path)
 
     ninjs(src, "f", "Clearview AI again", organisations=["Clearview AI", "Clearview AI"])
     build(src, out)
-    assert set(entities(out, "organization")) == {"Clearview AI", "ACLU", "Alphabet"}
+    assert set(entities(out, "organization")) == {"Clearview AI", "HWU", "Alphabet"}
     same_as_clean(src, out, tmp_path)
 
 

@@ -31,13 +31,20 @@ augmented virtual reality predictive cognitive intelligent conversational proces
 identification surveillance privacy ethics regulation regulations innovation startup startups vs and
 of the for in on new how why what ceo cto cfo vp gdp ipo covid-19 covid coronavirus
 """.split())
-#: Heads that make an "organisation" a product, event, law or technology instead.
-NOT_ORG_HEADS = frozenset({
-    "market", "markets", "award", "awards", "conference", "convention", "summit", "compiler", "studio",
-    "regulation", "act", "initiative", "engine", "report", "index", "program", "programme", "strategy",
-    "platform", "framework", "policy", "agreement", "plan", "bike", "recognition", "learning", "intelligence",
-    "vision", "labels", "language", "analytics", "functions", "professional", "requirements", "data",
-})
+#: Head (last) words that make a model's "organisation" something else: an event ("… Summit"),
+#: a work (a law, a report: "… Act"), a product ("… Engine"), or no name ("none": a market, a
+#: technology: "Facial Recognition Market").
+HEAD_KINDS = {
+    **dict.fromkeys(("award", "awards", "conference", "convention", "summit", "expo", "festival", "olympics",
+                     "championship", "championships", "cup", "election", "elections", "war"), "event"),
+    **dict.fromkeys(("regulation", "regulations", "act", "report", "index", "strategy", "policy", "agreement",
+                     "plan", "treaty", "directive", "bill", "law", "accord", "charter"), "work"),
+    **dict.fromkeys(("compiler", "studio", "engine", "framework", "bike", "app", "phone", "os", "browser",
+                     "console", "chatbot", "assistant"), "product"),
+    **dict.fromkeys(("market", "markets", "initiative", "program", "programme", "platform", "recognition",
+                     "learning", "intelligence", "vision", "labels", "language", "analytics", "functions",
+                     "professional", "requirements", "data"), "none"),
+}
 #: Words before a name that make it an organisation ("chipmaker Nvidia", "the startup Graphika").
 ORG_NOUNS = frozenset({
     "company", "companies", "firm", "firms", "startup", "start-up", "giant", "maker", "chipmaker", "carmaker",

@@ -11,15 +11,20 @@ Step 1 (:meth:`SpacyExtractor.spans`, cached) is the model alone. Step 2
 (:meth:`SpacyExtractor.finish`) turns its entities into mentions, in order:
 
 1. labels kept: ``ORG`` → organisation, ``PERSON`` → person, ``GPE``/``LOC``
-   → place, ``FAC`` → place when it is a known place;
+   → place, ``FAC`` → place when it is a known place, ``PRODUCT`` → product,
+   ``EVENT`` → event, ``WORK_OF_ART`` and ``LAW`` → work;
 2. the surface form cut to the name (:func:`kg.identity.names.clean_span`);
 3. generic words and technologies dropped ("Artificial Intelligence", "NLP");
-4. the type corrected (:func:`retype`): names the corpus gives in fields,
-   known countries and cities, organisation shapes, places that are none;
-5. organisations that are products, events or laws dropped ("… Act");
+4. the type corrected: the type kg's table of names gives (``kg/vocab/kinds.tsv``:
+   ``ChatGPT`` a product, ``Earth`` no name), then :func:`retype`: names the corpus
+   gives in fields, known countries and cities, organisation shapes, places that are none;
+5. organisations whose head word makes them a product, event or work
+   ("… Act", "… Summit", "… Engine") take that type; those whose head is a
+   generic word ("… Market", "… Recognition") are dropped;
 6. one type per name within the text (the model's majority, organisation on a tie);
-7. names the corpus knows, cue-word organisations and gazetteer places the model
-   missed, added (also in Title Case headlines, which the model does not read).
+7. names the corpus knows (in fields) or kg's table of names lists, cue-word
+   organisations and gazetteer places the model missed, added (also in Title Case
+   headlines, which the model does not read).
 """
 
 from __future__ import annotations
@@ -31,16 +36,18 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import KGError
+from ..identity.known import known_kind, listed_names
 from ..identity.names import clean_span, name_key
 from .base import Mention, Span, title_case
-from .lexicon import (LOCATIVE, NOT_ORG_HEADS, ORG_NOUNS, PLACES_WITH_ARTICLE, TRAILING_DESCRIPTORS, acronym,
+from .lexicon import (HEAD_KINDS, LOCATIVE, ORG_NOUNS, PLACES_WITH_ARTICLE, TRAILING_DESCRIPTORS, acronym,
                       camel_case, generic, plausible_place)
 from .rules import ORG_SUFFIXES, RULE_TYPES, KnownNames, cue_spans
 
 #: spaCy labels → kg types (``FAC`` only when it is a known place).
-LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
-#: Labels kept in the cache (the others are dates, numbers, events …).
-CACHED_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT"})
+LABELS = {"ORG": "organization", "PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place",
+          "PRODUCT": "product", "EVENT": "event", "WORK_OF_ART": "work", "LAW": "work"}
+#: Labels kept in the cache (the others are dates, numbers, quantities …).
+CACHED_LABELS = frozenset({"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 #: Entity texts the small English model mistakes for names in tech news.
 NOT_NAMES = frozenset({"ai/ml", "ai ml", "ai how", "ai news", "factbox", "tldr", "breaking"})
 #: Last words that make a name an organisation whatever the model said.
@@ -55,7 +62,9 @@ UNNEEDED = frozenset({"tok2vec", "transformer", "tagger", "attribute_ruler", "pa
 #: Texts longer than this go to the model in pieces cut at paragraph breaks.
 PIECE_CHARS = 20_000
 #: The version of :meth:`SpacyExtractor.finish` (the cache does not depend on it).
-FINISH_VERSION = "3"
+FINISH_VERSION = "4"
+#: Last words that make a person's name the name of a show ("Jimmy Kimmel Live").
+SHOW_WORDS = frozenset({"live", "show", "tonight", "podcast", "hour"})
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ese|ish|ean)s?$")
 _APPOSITION = re.compile(r"\s*,\s+(?:a|an|the)\s+((?:[\w-]+\s+){0,2}[\w-]+)")
 
@@ -186,9 +195,9 @@ class SpacyExtractor:
         self.model = found
         self.nlp = load(found)
         self.language = str(getattr(self.nlp, "lang", "en") or "en")  # texts in other languages are not read
-        self.model_version = f"{found}-{self.nlp.meta.get('version', '?')}:{'+'.join(self.nlp.pipe_names)}:1"
+        self.model_version = f"{found}-{self.nlp.meta.get('version', '?')}:{'+'.join(self.nlp.pipe_names)}:2"
         self.version = f"{self.model_version}:{FINISH_VERSION}"
-        self.known = KnownNames(known)
+        self.known = KnownNames({**(known or {}), **listed_names()})
 
     def extract(self, text: str, field: str) -> list[Mention]:
         """Entities of the types kg keeps."""
@@ -251,9 +260,24 @@ class SpacyExtractor:
             return None
         if s.label == "FAC" and not plausible_place(surface):
             return None
-        kind = retype(text, start, end, kind, s.label, self.known)
-        if kind == "organization" and (len(words) > 6 or words[-1].lower() in NOT_ORG_HEADS):
+        listed = known_kind(surface)
+        if listed == "none":
             return None
+        if not listed and kind in ("product", "event", "work"):
+            if " and " in surface or " & " in surface:
+                return None  # "Facebook and Instagram": two names the model read as one title
+            if len(words) == 1:
+                kind = "organization"  # the small model's one-word WORK_OF_ART/PRODUCT is mostly a firm ("Waymo")
+        kind = listed or retype(text, start, end, kind, s.label, self.known)
+        if kind == "organization" and len(words) > 6:
+            return None
+        if kind == "person" and not listed and len(words) > 1 and words[-1].rstrip("!").lower() in SHOW_WORDS:
+            kind = "work"  # "Jimmy Kimmel Live!": a show named after its host
+        if kind in ("organization", "product") and not listed:
+            head = HEAD_KINDS.get(words[-1].lower())
+            if head == "none":
+                return None
+            kind = head or kind
         return Mention(surface, kind, field, start, end, self.name, s.score, label=s.label)
 
 

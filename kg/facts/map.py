@@ -141,17 +141,16 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
         return _settled(emit, "topic", name, topic_key(name), article, relation, source, field_, "topic-key")
     rule = "name-key"
     name_for_key = clean_surface(name)
+    if kind not in ("person", "place") and is_single_name(name) and name_key(name) in emit.surnames \
+            and not field_.startswith(("organizations", "subjects")):
+        kind = "person"  # "Trump" a model calls an organisation, in a text that names Donald Trump
     if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
         rule = "acronym-definition"
         name_for_key = acronyms[name.replace(".", "")]
     if kind == "person" and is_single_name(name):
         full = emit.surnames.get(name_key(name))
         if full is None:
-            key = name_key(name)
-            if not key:
-                return None
-            return _settled(emit, "person", name, f"{key}--{article.rsplit('/', 1)[-1]}", article, relation, source,
-                            field_, "single-name-scoped-to-document")
+            return _lone_name(emit, name, article, relation, source, field_)
         name_for_key, rule = full, "surname-in-document"
     key = entity_key(name_for_key)
     if not key:
@@ -166,6 +165,21 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
         emit(iri, Alias(name_for_key, 1))
     weight = FIELD if rule == "legal-suffix" else _weight(field_)  # a legal suffix says "organisation"
     emit.claim(NameClaim(key, name_for_key if alias else name, kind, weight))
+    emit.edge(article, iri, relation)
+    return iri
+
+
+def _lone_name(emit: _Emit, name: str, article: str, relation: str, source: str, field_: str) -> str | None:
+    """A person named by one word that its document gives no full name for: a node of its
+    article alone (two documents' "Li" are never one person), unless the corpus shows the
+    name is no person's (:mod:`kg.facts.names`: "Twitter", "Graphika")."""
+    key = name_key(name)
+    if not key:
+        return None
+    iri = f"{provisional_iri(key)}--{article.rsplit('/', 1)[-1]}"
+    name = sys.intern(name)
+    emit(iri, Named({"type": "person", "label": name}, name, 1, source, field_, "single-name-scoped-to-document"))
+    emit.claim(NameClaim(key, name, "person", _weight(field_)))
     emit.edge(article, iri, relation)
     return iri
 
@@ -350,7 +364,7 @@ def _subject(emit: _Emit, subject: Subject, article: str, source: str, acronyms:
         emit.edge(article, entity, "about")
     elif subject.type == "place":
         entity = _place(emit, subject.name, article, "mentions", source, field_)
-    elif subject.type in ("topic", "organization", "person"):
+    elif subject.type in ("topic", "organization", "person", "product", "event", "work"):
         relation = "about" if subject.type == "topic" else "mentions"
         entity = _entity(emit, subject.type, subject.name, article, relation, source, field_, acronyms)
     else:

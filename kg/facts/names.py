@@ -11,16 +11,22 @@ every document is read, :func:`resolve` decides for each name key:
 
 1. **its type, by the weight of evidence** across all its mentions: a field
    (an analysis page's organisations line, a byline, an API's people)
-   outweighs text; a known country or city counts as a place;
-2. **what it is the same as** (organisations only; each merge is recorded with
-   its rule):
+   outweighs text; a known country or city counts as a place, a name kg's
+   tables know (``kg/vocab/kinds.tsv``, ``aliases.tsv``) as the type they give;
+2. **what it is the same as** (each merge is recorded with its rule):
+   - ``alias-table`` — another name of one organisation or person that kg's
+     table lists (``EU`` = ``European Union``, ``Zelensky`` = ``Zelenskyy``);
    - ``acronym-definition`` — an acronym some document defines
      ("the American Civil Liberties Union (ACLU)"), always as the same long form;
    - ``acronym-in-corpus`` — an acronym whose letters are the initials of
      exactly one organisation the corpus names;
    - ``short-form`` — a name whose words start exactly one longer organisation
      name, which the corpus mentions at least as often ("Clearview" → "Clearview AI";
-     "Google" does not become "Google Cloud").
+     "Google" does not become "Google Cloud");
+   - ``generic-suffix`` — an organisation's name followed by generic words, which
+     the corpus mentions less often than the name alone ("DeepMind AI" → "DeepMind");
+   - ``outlet-name`` — an organisation named as an outlet is named (by a provider
+     with its domain) is that outlet ("New York Times" → nytimes.com).
    People never merge on a surname alone across documents (a lone surname is
    resolved only inside its own document, by the map step).
 
@@ -32,13 +38,15 @@ that changes them gives the same resolution a clean build would.
 >>> table = NameTable()
 >>> for key, surface, kind, weight in [("clearview ai", "Clearview AI", "organization", 1),
 ...                                    ("clearview ai", "Clearview AI", "organization", 1),
-...                                    ("clearview", "Clearview", "organization", 1), ("aclu", "ACLU", "organization", 1),
-...                                    ("american civil liberties union", "American Civil Liberties Union",
-...                                     "organization", 10)]:
+...                                    ("clearview", "Clearview", "organization", 1), ("npa", "NPA", "organization", 1),
+...                                    ("northwind port authority", "Northwind Port Authority", "organization", 10),
+...                                    ("eu", "EU", "place", 1), ("european union", "European Union", "organization", 1)]:
 ...     table.add(NameClaim(key, surface, kind, weight))
 >>> names = resolve(table)
->>> names["clearview"].key, names["clearview"].rule, names["aclu"].key, names["aclu"].rule
-('clearview ai', 'short-form', 'american civil liberties union', 'acronym-in-corpus')
+>>> names["clearview"].key, names["clearview"].rule, names["npa"].key, names["npa"].rule
+('clearview ai', 'short-form', 'northwind port authority', 'acronym-in-corpus')
+>>> names["eu"]
+Resolved(kind='organization', key='european union', rule='alias-table', votes='organization 8 (fields), place 1')
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..identity.known import alias, known_kind, table_key
 from ..identity.names import best_label, initials, is_acronym, key_slug
 from ..identity.places import lookup_place
 from ..namespaces import ID, entity_iri
@@ -58,7 +67,7 @@ NAMED_ENTITY = ID + "name/"
 #: Weight of each kind of evidence for a name's type; from :data:`SUBJECT` up it is strong
 #: evidence, which decides a name's type whenever there is any.
 FIELD, SUBJECT, GAZETTEER, TEXT = 10, 6, 8, 1
-KINDS = ("organization", "person", "place")
+KINDS = ("organization", "person", "place", "product", "event", "work")
 
 
 class NameClaim(NamedTuple):
@@ -117,11 +126,16 @@ class Resolved(NamedTuple):
 
 def _kind(key: str, stats: KeyStats) -> tuple[str, str]:
     """A name's type: strong evidence (fields, sources' subjects, legal suffixes, a known
-    country or city) decides when there is any; else the text's mentions, by count."""
+    country or city, kg's tables of names) decides when there is any; else the text's
+    mentions, by count."""
     votes = Counter(stats.votes)
-    place = lookup_place(stats.forms.most_common(1)[0][0]) if stats.forms else None
+    form = stats.forms.most_common(1)[0][0] if stats.forms else key
+    place = lookup_place(form)
     if place is not None and place.kind in ("country", "city"):
         votes["place@"] += GAZETTEER
+    listed = known_kind(form) or (alias(form) or ("", "", None))[2]
+    if listed in KINDS:
+        votes[f"{listed}@"] += GAZETTEER
     strong = Counter({k: votes[k + "@"] for k in KINDS if votes[k + "@"]})
     weak = Counter({k: votes[k] for k in KINDS if votes[k]})
     decide = strong or weak
@@ -134,7 +148,10 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
     """Each name key's type and the key of the entity it is (see the module's rules)."""
     kinds = {key: _kind(key, stats) for key, stats in table.keys.items()}
     mentions = {key: sum(stats.forms.values()) for key, stats in table.keys.items()}
+    _lone_names(table, kinds, mentions)
     orgs = sorted(k for k, (kind, _v) in kinds.items() if kind == "organization")
+    step = _aliases(table, kinds)
+    step.update((k, v) for k, v in _generic_suffixes(kinds, mentions, orgs).items() if k not in step)
     by_initials: dict[str, list[str]] = defaultdict(list)
     for key in orgs:
         if len(key.split()) > 1:
@@ -142,8 +159,9 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
     defined: dict[str, Counter[str]] = defaultdict(Counter)
     for (acronym, long), count in table.acronyms.items():
         defined[acronym][long] += count
-    step: dict[str, tuple[str, str]] = {}
     for key in orgs:
+        if key in step:
+            continue
         surface = table.keys[key].forms.most_common(1)[0][0]
         if is_acronym(surface) and key in defined:
             long, count = defined[key].most_common(1)[0]
@@ -163,8 +181,56 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
             final, first_rule = step[final]
             rule = rule or first_rule
             seen.add(final)
+        if final != key:  # one entity, one type: the one its own name has
+            listed = alias(final)
+            kind = kinds[final][0] if final in kinds else listed[2] if listed else kind
         out[key] = Resolved(kind, final, rule, votes)
     return out
+
+
+#: A one-word name typed only as a person (by text) that no document gives in full is a person
+#: no longer when it is mentioned this often: journalists give a person's full name first.
+LONE_NAME_MENTIONS = 3
+
+
+def _lone_names(table: NameTable, kinds: dict[str, tuple[str, str]], mentions: dict[str, int]) -> None:
+    """One-word "people" of the text that no document of the corpus names in full, mentioned
+    :data:`LONE_NAME_MENTIONS` times or more, are organisations ("Twitter", "Graphika")."""
+    surnames = {key.split()[-1] for key, (kind, _v) in kinds.items() if kind == "person" and " " in key}
+    for key, (kind, votes) in kinds.items():
+        if kind == "person" and " " not in key and key not in surnames and mentions[key] >= LONE_NAME_MENTIONS \
+                and not table.keys[key].votes["person@"]:
+            kinds[key] = ("organization", f"{votes}; a lone name no document gives in full")
+
+
+def _aliases(table: NameTable, kinds: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Names kg's alias table gives another canonical name (``EU`` → ``European Union``)."""
+    step = {}
+    for key, stats in table.keys.items():
+        form = stats.forms.most_common(1)[0][0] if stats.forms else key
+        found = alias(form) or alias(key)
+        if found and found[0] != key and kinds[key][0] in (found[2], "organization", "place"):
+            step[key] = (found[0], "alias-table")
+    return step
+
+
+def _generic_suffixes(kinds: dict[str, tuple[str, str]], mentions: dict[str, int],
+                      orgs: list[str]) -> dict[str, tuple[str, str]]:
+    """Names that are an organisation's name and generic words after it, mentioned less
+    often than the name alone: "DeepMind AI" (a model's person) → "DeepMind"."""
+    from ..extract.lexicon import generic
+
+    known = set(orgs)
+    step = {}
+    for key, (kind, _votes) in kinds.items():
+        words = key.split()
+        for cut in range(len(words) - 1, 0, -1):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if head in known and generic(tail) and kind in ("organization", "person", "product"):
+                if mentions[head] > mentions[key]:
+                    step[key] = (head, "generic-suffix")
+                break
+    return step
 
 
 def _extensions(orgs: list[str], key: str) -> list[str]:
@@ -191,12 +257,25 @@ class Target(NamedTuple):
     merged: bool = False  # the name is another name of an entity: its forms are alternate names
 
 
-def targets(table: NameTable, names: dict[str, Resolved]) -> dict[str, Target]:
-    """Provisional IRI → :class:`Target` for every name key the corpus gives."""
+def targets(table: NameTable, names: dict[str, Resolved], outlets: dict[str, str] | None = None) -> dict[str, Target]:
+    """Provisional IRI → :class:`Target` for every name key the corpus gives; an
+    organisation named as an outlet is (*outlets*: outlet name key → its domain) is that
+    outlet's node (rule ``outlet-name``)."""
+    from ..namespaces import outlet_iri
+    from .keys import outlet_attrs
+
+    by_outlet = {table_key(name): domain for name, domain in (outlets or {}).items()}
     out = {}
     for key, resolved in names.items():
+        domain = by_outlet.get(table_key(resolved.key)) if resolved.kind == "organization" else None
+        if domain:
+            out[provisional_iri(key)] = Target(outlet_iri(domain), outlet_attrs(domain), "outlet-name", True)
+            continue
         stats = table.keys.get(resolved.key) or table.keys[key]
         label = best_label(stats.forms.elements()) if stats.forms else key
+        listed = alias(resolved.key)
+        if resolved.kind == "person" and listed and len(label.split()) < 2:
+            label = listed[1]  # "Biden", named in full by kg's alias table: Joe Biden
         attrs: dict[str, Any] = {"type": resolved.kind, "label": label, "type_evidence": resolved.votes}
         iri = entity_iri({"organization": "org"}.get(resolved.kind, resolved.kind), key_slug(resolved.key))
         if resolved.kind == "place":

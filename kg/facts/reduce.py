@@ -43,6 +43,18 @@ MAX_SOURCES = 20
 FEW_IN_EDGES = 4096
 
 
+def outlet_domains(seen: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Outlet name key → its domain, for names seen with exactly one domain.
+
+    >>> outlet_domains([("reuters", "reuters.com"), ("reuters", "reuters.com"), ("x", "a.org"), ("x", "b.org")])
+    {'reuters': 'reuters.com'}
+    """
+    domains: dict[str, set[str]] = defaultdict(set)
+    for name, domain in seen:
+        domains[name].add(domain)
+    return {name: next(iter(found)) for name, found in sorted(domains.items()) if len(found) == 1}
+
+
 def outlet_targets(seen: Iterable[tuple[str, str]]) -> dict[str, Target]:
     """Provisional outlet IRI → its :class:`~kg.facts.names.Target`, for names seen with exactly one domain.
 
@@ -50,15 +62,8 @@ def outlet_targets(seen: Iterable[tuple[str, str]]) -> dict[str, Target]:
     >>> [(p.rsplit("/", 1)[-1], t.iri.rsplit("/", 1)[-1]) for p, t in targets.items()]
     [('name-reuters', 'reuters.com')]
     """
-    domains: dict[str, set[str]] = defaultdict(set)
-    for name, domain in seen:
-        domains[name].add(domain)
-    out = {}
-    for name, found in sorted(domains.items()):
-        if len(found) == 1:
-            domain = next(iter(found))
-            out[outlet_iri("name-" + slug(name))] = Target(outlet_iri(domain), outlet_attrs(domain), "registrable-domain")
-    return out
+    return {outlet_iri("name-" + slug(name)): Target(outlet_iri(domain), outlet_attrs(domain), "registrable-domain")
+            for name, domain in outlet_domains(seen).items()}
 
 
 def resolve(facts: Iterable[Fact], targets: dict[str, Target]) -> list[Fact]:
@@ -66,6 +71,7 @@ def resolve(facts: Iterable[Fact], targets: dict[str, Target]) -> list[Fact]:
     entity) replaced by their targets' IRIs, attributes and rules."""
     if not targets:
         return list(facts)
+    targets = _Scoped(targets)
     out = []
     for fact in facts:
         node, what = fact.node, fact.what
@@ -91,6 +97,40 @@ def resolve(facts: Iterable[Fact], targets: dict[str, Target]) -> list[Fact]:
             node = target.iri
         out.append(fact if what is fact.what and node is fact.node else Fact(node, fact.order, what))
     return out
+
+
+class _Scoped(dict):  # type: ignore[type-arg]
+    """Targets, and those of lone names scoped to one article (``name/KEY--ARTICLE``): the
+    article's own person node while the corpus takes ``KEY`` for a person's name, else the
+    node the corpus gives ``KEY`` ("Twitter" named as a person in one text is the
+    organisation; "Biden", a short form kg's alias table knows, is Joe Biden)."""
+
+    def __init__(self, targets: dict[str, Target]) -> None:
+        super().__init__(targets)
+        self.base = targets
+
+    def _scoped(self, iri: object) -> Target | None:
+        if not isinstance(iri, str) or not iri.startswith(NAMED_ENTITY) or "--" not in iri:
+            return None
+        base, _, scope = iri.rpartition("--")
+        target = self.base.get(base)
+        if target is not None and target.attrs["type"] == "person" and not target.merged:
+            target = Target(f"{target.iri}--{scope}", target.attrs, "single-name-scoped-to-document", target.merged)
+        if target is not None:
+            self[iri] = target
+        return target
+
+    def __missing__(self, iri: str) -> Target:
+        target = self._scoped(iri)
+        if target is None:
+            raise KeyError(iri)
+        return target
+
+    def __contains__(self, iri: object) -> bool:
+        return dict.__contains__(self, iri) or self._scoped(iri) is not None
+
+    def get(self, iri: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[iri] if iri in self else default
 
 
 def group(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
