@@ -136,9 +136,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_push(args: argparse.Namespace) -> int:
     from .push import DEFAULT_GRAPH, push
+    from .store import not_a_file
 
-    if not args.data.is_file():
+    why = not_a_file(args.data)
+    if why == "no such file":
         raise KGError(f"no graph to push at {args.data}; run 'kg build' first")
+    if why:
+        raise KGError(f"--data {args.data}: {why}")
     data = args.data.read_bytes()
     if args.data.suffix != ".nt":
         import pyoxigraph as ox
@@ -159,8 +163,13 @@ def _read_view_graph(path: Path):  # type: ignore[no-untyped-def]
 
     import networkx as nx
 
-    if not path.is_file():
+    from .store import not_a_file
+
+    why = not_a_file(path)
+    if why == "no such file":
         raise KGError(f"no graph at {path}; run 'kg build' first (it writes graph.graphml)")
+    if why:
+        raise KGError(f"--graph {path}: {why}")
     try:
         graph = nx.read_graphml(path, force_multigraph=True)
     except (ET.ParseError, nx.NetworkXError, ValueError, KeyError, TypeError) as err:
@@ -208,27 +217,10 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_rdf(path: Path):  # type: ignore[no-untyped-def]
-    """An RDF file as an rdflib graph, or one clear error naming it."""
-    import xml.sax
-
-    from rdflib import Graph
-    from rdflib.exceptions import ParserError
-    from rdflib.plugin import PluginException
-
-    try:
-        return Graph().parse(str(path))
-    except (SyntaxError, ValueError, ParserError, PluginException, xml.sax.SAXException, UnicodeDecodeError) as err:
-        first = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
-        raise KGError(f"{path}: not an RDF file kg can read ({first})") from err
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .validate import read_graph, validate
 
-    if not args.data.is_file():
-        raise KGError(f"no such file: {args.data}")
-    conforms, text = validate(_read_rdf(args.data))
+    conforms, text = validate(read_graph(args.data))
     print(f"{args.data}: {'valid' if conforms else 'NOT valid'} against kg's SHACL shapes (ontology/shapes.ttl)")
     if not conforms:
         print(text)

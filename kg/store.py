@@ -188,13 +188,39 @@ def open_store(path: Path) -> Any:
         raise KGError(f"cannot open the SPARQL store at {path}: {err}") from err
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why *path* is no regular file to read (missing, a named pipe, a folder, a device…),
+    or ``None`` when it is one. A named pipe would make a read wait for ever for a writer.
+
+    >>> not_a_file(Path("/dev/null"))
+    'not a regular file (a device)'
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"not a regular file ({kind})"
+
+
 def load_files(paths: list[Path], folder: Path | None = None) -> Any:
     """A store with RDF files (Turtle, N-Triples, N-Quads, JSON-LD, …) loaded: in memory,
-    or on disk in *folder*."""
+    or on disk in *folder*. Each must be a regular file (``--data``), checked first."""
     import pyoxigraph as ox
 
     from .errors import KGError
 
+    for path in paths:
+        why = not_a_file(path)
+        if why:
+            raise KGError(f"--data {path}: {why}")
     store = ox.Store(str(folder)) if folder is not None else ox.Store()
     for path in paths:
         try:

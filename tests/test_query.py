@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -318,3 +319,53 @@ def test_ctrl_c_stops_a_long_query_at_once(corpus_out):
     finally:
         proc.kill()
         proc.wait()
+
+
+# -- files that are not what the option asks for ------------------------------------------------
+
+def kg_quick(*args: str, seconds: float = 30) -> "subprocess.CompletedProcess[str]":
+    """``python -m kg`` that must finish within *seconds* (a hang fails the test, it does not stall it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    try:
+        return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True,
+                              timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"kg {' '.join(args)} still ran after {seconds:g} s")
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["serve", "--port", "0"], ["validate"]],
+                         ids=["query", "serve", "validate"])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
+    import os
+
+    fifo = tmp_path / "graph.ttl"
+    os.mkfifo(fifo)
+    args = [*command, str(fifo)] if command == ["validate"] else [*command, "--data", str(fifo)]
+    done = kg_quick(*args, seconds=20)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert str(fifo) in done.stderr and "not a regular file" in done.stderr and "no such file" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["graph.graphml", "graph.gexf", "graph.html", "report.json"])
+def test_validate_an_output_that_is_not_rdf_is_one_line(seeds_out, name):
+    """No rdflib warnings, no message cut in the middle of a word, no 'valid' for a file
+    that holds no triples (report.json parses as JSON-LD with nothing in it)."""
+    done = kg_quick("validate", str(seeds_out / name))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
+    line = done.stderr.rstrip("\n")
+    assert line.startswith(f"kg: error: {seeds_out / name}: ") and line.endswith("e.g. graph.ttl"), line
+
+
+def test_validate_says_where_a_file_is_not_valid(tmp_path, capsys):
+    bad = tmp_path / "graph.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b " + "ex:c, " * 200 + "{ oops\n")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 400 and str(bad) in err
+    assert re.search(r"line 2\b.*\b1211\b", err), err  # the line and the column of the '{'
