@@ -266,8 +266,42 @@ def term_text(term: Any) -> str:
     return str(term.value)
 
 
+#: Characters that steer a terminal instead of printing: C0 controls but tab and newline,
+#: DEL, C1 controls (``\x9b`` is a one-character CSI, like ESC ``[``), and the
+#: bidirectional embeddings, overrides and isolates (they reorder the text shown after them).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: The same less tab, newline and carriage return, which JSON, TSV and Turtle escape themselves.
+_RAW_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str, style: str) -> str:
+    r"""*text* with the characters that steer a terminal written as escapes: ``table``
+    (what a person reads: ``\x9b``, ``\r``, ``\u202e``), ``uchar`` (``\u009B``, which JSON,
+    Turtle and SPARQL TSV read back as the same character) or ``xml`` (``&#x9B;``).
+
+    >>> escape_controls("red\x9b31m text\x1b[0m", "table")
+    'red\\x9b31m text\\x1b[0m'
+    >>> escape_controls("red\x9b31m", "uchar"), escape_controls("red\x9b31m", "xml")
+    ('red\\u009B31m', 'red&#x9B;31m')
+    """
+    def table(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return "\\r" if code == 13 else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    if style == "table":
+        return _CONTROLS.sub(table, text)
+    if style == "xml":
+        return _CONTROLS.sub(lambda m: f"&#x{ord(m.group()):X};", text)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
 def format_results(result: Any, fmt: str = "table") -> str:
-    """Results as a text table, or as W3C CSV/TSV/JSON (SELECT, ASK); Turtle for graphs."""
+    """Results as a text table, or as W3C CSV/TSV/JSON/XML (SELECT, ASK); Turtle for graphs.
+
+    Characters that would steer a terminal (:func:`escape_controls`) are escaped: in the
+    table for a person to see, in JSON, TSV, XML and Turtle with the format's own escapes
+    (a parser reads back the same text). CSV has no escapes and carries them as they are.
+    """
     import pyoxigraph as ox
 
     if isinstance(result, ox.QueryBoolean):
@@ -277,11 +311,14 @@ def format_results(result: Any, fmt: str = "table") -> str:
     if isinstance(result, ox.QueryTriples):
         triples = list(result)
         prefixes = {k: v for k, v in PREFIXES.items() if k != "kgid"}  # kgid:article\/… reads badly
-        return bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8")
+        turtle = bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8")
+        return escape_controls(turtle, "uchar")
     if fmt != "table":
-        return bytes(result.serialize(format=_results_format(fmt)) or b"").decode("utf-8")
+        text = bytes(result.serialize(format=_results_format(fmt)) or b"").decode("utf-8")
+        return text if fmt == "csv" else escape_controls(text, "xml" if fmt == "xml" else "uchar")
     variables = [v.value for v in result.variables]
-    rows = [[term_text(solution[v]).replace("\n", " ") for v in variables] for solution in result]
+    rows = [[escape_controls(re.sub("\r\n|[\n\t\u2028\u2029]", " ", term_text(solution[v])), "table")
+             for v in variables] for solution in result]
     widths = [min(max([_width(v)] + [_width(r[i]) for r in rows]), 80) for i, v in enumerate(variables)]
     lines = [" | ".join(_pad(v, w) for v, w in zip(variables, widths)).rstrip()]
     lines.append("-+-".join("-" * w for w in widths))

@@ -369,3 +369,65 @@ def test_validate_says_where_a_file_is_not_valid(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and len(err) < 400 and str(bad) in err
     assert re.search(r"line 2\b.*\b1211\b", err), err  # the line and the column of the '{'
+
+
+# -- control characters from the data -----------------------------------------------------------
+
+HOSTILE = "x\u009b31mred\u001b[0m bell\u0007 del\u007f rlo\u202eabc cr\rend"
+CONTROLS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture()
+def hostile_data(tmp_path):
+    import json as json_
+
+    path = tmp_path / "hostile.nt"
+    path.write_text(f"<urn:a> <urn:p> {json_.dumps(HOSTILE)} .\n", encoding="utf-8")
+    return path
+
+
+def test_the_table_escapes_control_characters(hostile_data, capsys):
+    """C0 and C1 controls (the CSI \\x9b, ESC, BEL…) and bidi overrides in the data must not
+    reach the terminal as they are: the table shows them escaped."""
+    assert main(["query", "SELECT ?o WHERE { ?s ?p ?o }", "--data", str(hostile_data)]) == 0
+    out = capsys.readouterr().out
+    assert not CONTROLS.search(out), repr(out)
+    assert "x\\x9b31mred\\x1b[0m bell\\x07 del\\x7f rlo\\u202eabc cr\\rend" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv", "xml", "turtle"])
+def test_data_formats_escape_controls_their_own_way_and_stay_faithful(hostile_data, capsys, fmt):
+    """JSON, TSV, XML and Turtle write such characters with their own escapes: no raw control
+    on the terminal, and a parser reads back the very same string (XML 1.0 cannot hold C0
+    controls even escaped, so its case has none)."""
+    import json as json_
+    import xml.etree.ElementTree as ET
+
+    import rdflib
+
+    hostile = HOSTILE
+    if fmt == "xml":
+        hostile = re.sub("[\u0000-\u0008\u000b\u000c\u000e-\u001f]", "", HOSTILE)
+        hostile_data.write_text(f"<urn:a> <urn:p> {json_.dumps(hostile)} .\n", encoding="utf-8")
+    if fmt == "turtle":
+        args = ["query", "CONSTRUCT WHERE { ?s ?p ?o }", "--data", str(hostile_data)]
+    else:
+        args = ["query", "SELECT ?o WHERE { ?s ?p ?o }", "--data", str(hostile_data), "--format", fmt]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert not CONTROLS.search(out.replace("\r\n", "\n")), repr(out)
+    if fmt == "json":
+        value = json.loads(out)["results"]["bindings"][0]["o"]["value"]
+    elif fmt == "xml":
+        value = ET.fromstring(out).find(".//{http://www.w3.org/2005/sparql-results#}literal").text
+    elif fmt == "tsv":
+        value = str(next(iter(rdflib.Graph().parse(data=f"<urn:a> <urn:p> {out.splitlines()[1]} .", format="nt")))[2])
+    else:
+        value = str(next(iter(rdflib.Graph().parse(data=out, format="turtle")))[2])
+    assert value == hostile
+
+
+def test_csv_stays_byte_for_byte(hostile_data, capsys):
+    """CSV has no escapes: it carries the characters as they are (documented)."""
+    assert main(["query", "SELECT ?o WHERE { ?s ?p ?o }", "--data", str(hostile_data), "--format", "csv"]) == 0
+    assert HOSTILE in capsys.readouterr().out
