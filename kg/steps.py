@@ -28,7 +28,7 @@ from .engines import chunked, run_tasks, workers_for
 from .facts.keys import outlet_names
 from .facts.map import document_facts
 from .facts.names import Target, resolve as resolve_names, targets as name_targets
-from .facts.reduce import PROVISIONAL, outlet_domains, outlet_targets, resolve
+from .facts.reduce import PROVISIONAL, outlet_files, outlet_targets, resolve
 from .facts.records import Fact
 from .facts.shuffle import Block, append_block, encode_block, split_facts
 from .entries import EMPTY, SIGNATURE, FileRecord, pack_shards, pack_signature, signature
@@ -184,7 +184,7 @@ def map_files(state: BuildState, folder: Path, todo: list[tuple[str, str]], task
 def corpus_targets(state: BuildState) -> dict[str, Target]:
     """Where every provisional node goes: outlets known by name, names settled across the corpus."""
     return {**outlet_targets(state.outlets),
-            **name_targets(state.names, resolve_names(state.names), outlet_domains(state.outlets))}
+            **name_targets(state.names, resolve_names(state.names), outlet_files(state.outlets))}
 
 
 def route_provisional(state: BuildState, folder: Path, changed: set[str], shards: int) -> set[int]:

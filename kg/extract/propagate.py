@@ -9,7 +9,8 @@ reads each text alone and misses "Facebook" in a headline it did see in forty bo
    the names the corpus gives in fields and those of kg's alias table, which need no count;
 3. :func:`propagate` — every other exact, case-sensitive occurrence of such a name in a
    text kg reads for names becomes a mention (extractor ``propagated``, its label saying
-   the evidence: ``organization in 41 of 43 mentions``). A one-word name is looked for
+   the evidence: ``organization in 41 of 43 mentions``; "pro-Trump" holds "Trump"). A
+   one-word name is looked for
    only when it is distinctive (inner capitals, an acronym, a digit) or never written in
    lower case in that text ("Apple" is not sought in a text about apple orchards).
 
@@ -62,7 +63,7 @@ def confident(per_file: Iterable[dict[str, dict[str, int]]],
 
     out: dict[str, tuple[str, int, int]] = {name: (kind, 0, 0) for name, kind in sorted(alias_names().items())}
     out.update((name, (kind, 0, 0)) for name, kind in sorted((given or {}).items())
-               if kind in ("organization", "person") and len(name) > 1)
+               if kind in ("organization", "person") and (" " in name or _DISTINCTIVE.search(name)))
     kinds: dict[str, Counter[str]] = {}
     files: Counter[str] = Counter()
     for typed in per_file:
@@ -82,7 +83,8 @@ def propagate(docs: Iterable[Document], names: dict[str, tuple[str, int, int]]) 
     if not names:
         return 0
     ordered = sorted(names, key=lambda n: (-len(n), n))
-    pattern = re.compile(r"(?<![\w&.-])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w&-])")
+    pattern = re.compile(r"(?:(?<=\bpro-)|(?<=\banti-)|(?<![\w&.-]))(?:" + "|".join(re.escape(n) for n in ordered)
+                         + r")(?![\w&-])")
     added = 0
     for doc in docs:
         taken: dict[tuple[str, int | None], list[tuple[int, int]]] = {}

@@ -55,12 +55,14 @@ class DocumentFacts:
 class _Emit:
     """Appends facts in document order."""
 
-    __slots__ = ("out", "source", "index", "n", "unordered", "surnames")
+    __slots__ = ("out", "source", "index", "n", "unordered", "surnames", "names", "org_forms")
 
     def __init__(self, out: DocumentFacts, doc: Document) -> None:
         self.out, self.source, self.index, self.n = out, doc.source, doc.index, 0
         self.unordered = (doc.source, doc.index, -1)  # one shared order for facts whose order does not matter
         self.surnames = _surnames(doc)
+        self.names = _surnames(doc, first=True)
+        self.org_forms = _org_forms(doc)
 
     def claim(self, claim: NameClaim) -> None:
         self.out.names.append(claim)
@@ -78,15 +80,41 @@ class _Emit:
         self.out.notes.append({"source": where_, "message": message})
 
 
-def _surnames(doc: Document) -> dict[str, str]:
-    """A document's lone surnames → the one full name it gives that ends with each."""
+def _surnames(doc: Document, first: bool = False) -> dict[str, str]:
+    """A document's lone surnames → the one full name it gives that ends with each ("Rutte");
+    with *first*, also lone names that start exactly one full name and end none (a family
+    name written first, "Xi" of "Xi Jinping"; a given name)."""
     full = {clean_surface(n) for n in [*doc.people, *doc.authors, *doc.editors] if not is_single_name(n)}
     full |= {clean_surface(m.text) for m in doc.mentions if m.type == "person" and not is_single_name(m.text)}
     full |= {s.name for s in doc.subjects if s.type == "person" and not is_single_name(s.name)}
     ends: dict[str, set[str]] = defaultdict(set)
+    starts: dict[str, set[str]] = defaultdict(set)
     for name in full:
-        ends[name_key(name).split()[-1]].add(name)
-    return {last: next(iter(names)) for last, names in ends.items() if len(names) == 1}
+        words = name_key(name).split()
+        ends[words[-1]].add(name)
+        starts[words[0]].add(name)
+    out = {last: min(names) for last, names in ends.items() if len(names) == 1}
+    if first:
+        for start, names in starts.items():
+            if start not in ends and len(names) == 1:
+                out.setdefault(start, min(names))
+    return out
+
+
+def _org_forms(doc: Document) -> dict[str, str]:
+    """A document's short forms of its organisations' names → the one longer name each is the
+    start or the end of, in words ("Unigroup Guoxin" of "Unigroup Guoxin Microelectronics Co.").
+    A short form of one word is left alone: "Google" in a text on Google Cloud is Google."""
+    names = {clean_surface(n) for n in doc.organizations}
+    names |= {clean_surface(m.text) for m in doc.mentions if m.type == "organization"}
+    names |= {s.name for s in doc.subjects if s.type == "organization"}
+    parts: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        words = entity_key(name).split()
+        for cut in range(2, len(words)):
+            parts[" ".join(words[:cut])].add(name)
+            parts[" ".join(words[-cut:])].add(name)
+    return {short: min(longs) for short, longs in parts.items() if len(longs) == 1}
 
 
 def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str, where_: str) -> str | None:
@@ -147,8 +175,11 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
     if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
         rule = "acronym-definition"
         name_for_key = acronyms[name.replace(".", "")]
+    elif kind == "organization" and emit.org_forms.get(entity_key(name)):
+        rule = "short-form-in-document"
+        name_for_key = emit.org_forms[entity_key(name)]
     if kind == "person" and is_single_name(name):
-        full = emit.surnames.get(name_key(name))
+        full = emit.names.get(name_key(name))
         if full is None:
             return _lone_name(emit, name, article, relation, source, field_)
         name_for_key, rule = full, "surname-in-document"
@@ -159,7 +190,7 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
         rule = "legal-suffix" if key != name_key(name_for_key) else "surface-cleanup"
     iri = provisional_iri(key)
     name = sys.intern(name)
-    alias = rule in ("acronym-definition", "surname-in-document")  # the name stands for another form
+    alias = rule in ("acronym-definition", "surname-in-document", "short-form-in-document")  # stands for another form
     emit(iri, Named({"type": kind, "label": name}, name, 0 if alias else 1, source, field_, rule))
     if alias:
         emit(iri, Alias(name_for_key, 1))

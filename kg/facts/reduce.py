@@ -43,7 +43,7 @@ MAX_SOURCES = 20
 FEW_IN_EDGES = 4096
 
 
-def outlet_domains(seen: Iterable[tuple[str, str]]) -> dict[str, str]:
+def outlet_domains(seen: Iterable[tuple[str, str]] | Counter[tuple[str, str]]) -> dict[str, str]:
     """Outlet name key → its domain, for names seen with exactly one domain.
 
     >>> outlet_domains([("reuters", "reuters.com"), ("reuters", "reuters.com"), ("x", "a.org"), ("x", "b.org")])
@@ -53,6 +53,15 @@ def outlet_domains(seen: Iterable[tuple[str, str]]) -> dict[str, str]:
     for name, domain in seen:
         domains[name].add(domain)
     return {name: next(iter(found)) for name, found in sorted(domains.items()) if len(found) == 1}
+
+
+def outlet_files(seen: Counter[tuple[str, str]]) -> dict[str, tuple[str, int]]:
+    """Outlet name key → (its domain, how many files name it so), for names seen with one domain.
+
+    >>> outlet_files(Counter({("reuters", "reuters.com"): 12, ("x", "a.org"): 1, ("x", "b.org"): 1}))
+    {'reuters': ('reuters.com', 12)}
+    """
+    return {name: (domain, seen[(name, domain)]) for name, domain in outlet_domains(seen).items()}
 
 
 def outlet_targets(seen: Iterable[tuple[str, str]]) -> dict[str, Target]:

@@ -78,9 +78,27 @@ def alias_names() -> dict[str, str]:
     return out
 
 
+_MODEL = re.compile(r"^(?:\d[\w.]*|[A-Z]\d+\w*|pro|max|mini|plus|ultra|se|air|lite|xl)$", re.IGNORECASE)
+
+
 def known_kind(name: str) -> str | None:
-    """The type ``kinds.tsv`` gives *name*, if it lists it."""
-    return kinds().get(table_key(name))
+    """The type ``kinds.tsv`` gives *name*, if it lists it; a product's name followed by more
+    words is that product's (a listed name of two words or more: "Google Maps Timeline") or
+    one of its models ("iPhone 12 Pro", "PlayStation 5").
+
+    >>> known_kind("Google Maps Timeline"), known_kind("iPhone 12 Pro"), known_kind("Android Police")
+    ('product', 'product', None)
+    """
+    key = table_key(name)
+    found = kinds().get(key)
+    if found is not None:
+        return found
+    words = key.split()
+    for cut in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:cut])
+        if kinds().get(head) == "product" and (cut > 1 or all(_MODEL.match(w) for w in words[cut:])):
+            return "product"
+    return None
 
 
 def alias(name: str) -> tuple[str, str, str] | None:
