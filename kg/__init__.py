@@ -16,17 +16,23 @@ if TYPE_CHECKING:
 
 
 def build(paths: Any, **overrides: Any) -> "BuildResult":
-    """Read every file under *paths* and build the graph; see :func:`kg.builder.build`.
+    """Read every file under *paths* (one path or a list) and build the graph; see
+    :func:`kg.builder.build`.
 
-    Keyword arguments override fields of :class:`kg.builder.Options`.
+    Keyword arguments override fields of :class:`kg.builder.Options`; they are checked
+    as ``kg build`` checks its options (``exports="turtle,html"`` is its comma list) and a
+    mistake raises :class:`kg.errors.UsageError` or :class:`kg.errors.UnsupportedFormat`.
     """
-    from pathlib import Path
+    from dataclasses import fields
 
     from .builder import Options, build as _build
+    from .errors import UsageError
 
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    return _build(list(paths), Options(**overrides))
+    known = [f.name for f in fields(Options)]
+    unknown = next((key for key in overrides if key not in known), None)
+    if unknown is not None:
+        raise UsageError(f"kg.build: unknown option {unknown!r} (options: {', '.join(known)})")
+    return _build(paths, Options(**overrides))
 
 
 __all__ = ["build", "__version__"]

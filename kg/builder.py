@@ -25,7 +25,7 @@ import tempfile
 import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,7 @@ class Options:
 
     out: Path | None = None  # None: build in a temporary folder and write no outputs
     format: str | None = None
-    exports: tuple[str, ...] = DEFAULT_EXPORTS
+    exports: tuple[str, ...] | str | None = DEFAULT_EXPORTS  # names, or "turtle,html" as --exports takes
     store: bool = True  # the embedded SPARQL store, with out
     strict: bool = False
     progress: Progress = field(default_factory=Quiet)  # bars or summary lines for the long steps
@@ -67,6 +67,98 @@ class Options:
     spacy_model: str | None = None
     engine: str = "local"  # or "dask"
     stories: bool = True  # group coverage of one event into stories
+
+
+ENGINES = ("local", "dask")
+
+
+def as_paths(paths: Any) -> list[Path]:
+    """The files and folders to read: one path (``str`` or ``os.PathLike``) or an iterable of
+    them, as :class:`~pathlib.Path`; anything else is a :class:`~kg.errors.UsageError`.
+
+    >>> as_paths("data"), as_paths(["a", Path("b")])
+    ([PosixPath('data')], [PosixPath('a'), PosixPath('b')])
+    >>> as_paths(b"data")
+    Traceback (most recent call last):
+    kg.errors.UsageError: paths: b'data' is bytes; give a file or folder as str or pathlib.Path
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(paths, (bytes, bytearray)):
+        raise UsageError(f"paths: {bytes(paths)[:60]!r} is bytes; give a file or folder as str or pathlib.Path")
+    try:
+        items = list(paths)
+    except TypeError:
+        raise UsageError(f"paths: {paths!r:.60} is not a file or folder, nor a list of them") from None
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)) or isinstance(os.fspath(item), bytes):
+            raise UsageError(f"paths: {item!r:.60} is not a file or folder path; give str or pathlib.Path")
+    return [Path(item) for item in items]
+
+
+def export_names(exports: tuple[str, ...] | str | None, engine: str = "local") -> tuple[str, ...]:
+    """The outputs to write, by registry name and without repeats: from a comma-separated
+    string (what ``--exports`` takes) or a sequence of names; ``None`` or ``""``: the defaults.
+    The Dask engine adds ``nquads``. An unknown name is one :class:`~kg.errors.UnsupportedFormat`.
+
+    >>> export_names("turtle, HTML,turtle")
+    ('turtle', 'html')
+    """
+    if exports is None or (isinstance(exports, str) and not exports.strip()):
+        names: tuple[str, ...] = DEFAULT_EXPORTS
+    elif isinstance(exports, str):
+        names = tuple(e.strip() for e in exports.split(",") if e.strip())
+    else:
+        try:
+            names = tuple(exports)
+        except TypeError:
+            raise UsageError(f"--exports {exports!r:.60}: give output names, e.g. 'turtle,html'") from None
+        bad = next((e for e in names if not isinstance(e, str)), None)
+        if bad is not None:
+            raise UsageError(f"--exports: {bad!r:.60} is not an output name, e.g. 'turtle'")
+    names = tuple(dict.fromkeys(canonical_export(e) for e in names))
+    return (*names, "nquads") if engine == "dask" and "nquads" not in names else names
+
+
+def checked(options: Options) -> Options:
+    """*options* with every field checked at the door, the way ``kg build`` checks its
+    options and with the same messages (so ``kg.build(format="bogus")`` fails as
+    ``kg build --format bogus`` does), and normalised: ``out`` a Path, ``exports`` names.
+
+    >>> checked(Options(exports="turtle,html", out="x")).exports, checked(Options(out="x")).out
+    (('turtle', 'html'), PosixPath('x'))
+    >>> checked(Options(ner="bogus"))
+    Traceback (most recent call last):
+    kg.errors.UsageError: --ner 'bogus': unknown extractor (known: none, rules, spacy)
+    """
+    from .extract import EXTRACTORS
+
+    out = options.out
+    if out is not None and (not isinstance(out, (str, os.PathLike)) or isinstance(os.fspath(out), bytes)):
+        raise UsageError(f"--out {out!r:.60}: not a folder path; give str or pathlib.Path")
+    if options.format is not None:
+        from .readers import canonical_name
+
+        if not isinstance(options.format, str):
+            raise UsageError(f"--format {options.format!r:.60}: give a format name, e.g. 'feed'")
+        canonical_name(options.format)
+    if options.engine not in ENGINES:
+        raise UsageError(f"--engine {options.engine!r:.60}: unknown engine (known: {', '.join(ENGINES)})")
+    if options.ner is not None and options.ner not in EXTRACTORS:
+        raise UsageError(f"--ner {options.ner!r:.60}: unknown extractor (known: {', '.join(EXTRACTORS)})")
+    if options.max_nodes is not None and (type(options.max_nodes) is not int or options.max_nodes < 1):
+        raise UsageError(f"--max-nodes {options.max_nodes!r:.60}: must be a whole number of 1 or more")
+    if options.workers is not None and type(options.workers) is not int:
+        raise UsageError(f"--workers {options.workers!r:.60}: must be a whole number")
+    if options.spacy_model is not None and not isinstance(options.spacy_model, (str, os.PathLike)):
+        raise UsageError(f"--spacy-model {options.spacy_model!r:.60}: give a package name or a folder")
+    for flag in ("store", "strict", "stories"):
+        if not isinstance(getattr(options, flag), bool):
+            raise UsageError(f"{flag}={getattr(options, flag)!r:.60}: give True or False")
+    return replace(options, out=None if out is None else Path(out),
+                   exports=export_names(options.exports, options.engine),
+                   spacy_model=None if options.spacy_model is None else os.fspath(options.spacy_model),
+                   progress=options.progress or Quiet())
 
 
 @dataclass
@@ -168,11 +260,12 @@ class Clock:
         self._last = now
 
 
-def build(paths: Sequence[Path | str], options: Options | None = None) -> BuildResult:
+def build(paths: Iterable[Path | str] | Path | str, options: Options | None = None) -> BuildResult:
     """Read every file under *paths* and build the graph; with ``options.out``, write the
-    outputs there. ``kg.build(["data"])`` in a notebook."""
-    options = options or Options()
-    roots = [Path(p) for p in paths]
+    outputs there. ``kg.build(["data"])`` in a notebook. The paths and options are checked
+    first (:func:`as_paths`, :func:`checked`): a mistake is one error and nothing is touched."""
+    options = checked(options or Options())
+    roots = as_paths(paths)
     for root in roots:
         if not os.path.lexists(root):
             raise UsageError(f"{root}: no such file or folder")
@@ -217,8 +310,8 @@ def remove_leftovers(out: Path) -> None:
 def _build_and_write(roots: list[Path], options: Options, out: Path) -> BuildResult:
     result = _build(roots, options, out / CACHE)
     try:
-        written = write_outputs(result, out, options.exports, store=options.store, max_nodes=options.max_nodes,
-                                locked=True, progress=options.progress)
+        written = write_outputs(result, out, export_names(options.exports), store=options.store,
+                                max_nodes=options.max_nodes, locked=True, progress=options.progress)
     finally:
         if result.work is not None:
             result.work.state.files.close()  # reopened when the result is read
@@ -253,7 +346,7 @@ def _settings(options: Options, files: int) -> Settings:
 
     shards = shard_count(files)
     ner = options.ner or best_available()
-    exports = tuple(sorted({canonical_export(e) for e in options.exports} & set(PIECES)))
+    exports = tuple(sorted(set(export_names(options.exports)) & set(PIECES)))
     max_nodes = options.max_nodes or DEFAULT_MAX_NODES
     config = config_key(format=options.format, ner=ner, model=options.spacy_model if ner == "spacy" else None,
                         shards=shards, exports=exports, max_nodes=max_nodes, stories=options.stories)

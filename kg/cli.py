@@ -97,13 +97,13 @@ def _build_options(sub: Any) -> None:
                         "also nquads: sharded N-Quads in nquads/)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any file failed to read")
     b.add_argument("--no-store", action="store_true", help="do not write the embedded SPARQL store")
-    b.add_argument("--max-nodes", type=positive_int, default=None,
+    b.add_argument("--max-nodes", type=int, default=None,
                    help="graph.html shows at most this many nodes, the most connected (default 5000)")
     b.add_argument("--workers", type=int, default=None, help="processes for reading (default: one per core)")
-    b.add_argument("--ner", choices=["none", "rules", "spacy"], default=None,
+    b.add_argument("--ner", default=None, metavar="{none,rules,spacy}",
                    help="find organisations, people and places in the text (default: the best installed)")
     b.add_argument("--spacy-model", default=None, help="a spaCy pipeline package or folder for --ner spacy")
-    b.add_argument("--engine", choices=["local", "dask"], default="local",
+    b.add_argument("--engine", default="local", metavar="{local,dask}",
                    help="where files are read: here, or on Dask (local processes or DASK_SCHEDULER_ADDRESS)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     b.add_argument("--no-stories", action="store_true", help="do not group coverage of one event into stories")
@@ -205,18 +205,10 @@ def _print_summary(result, out_dir: Path) -> None:  # type: ignore[no-untyped-de
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder import Options, build
     from .progress import Progress, Quiet
-    from .exporters import DEFAULT_EXPORTS, canonical_export
 
-    exports = tuple(e.strip() for e in args.exports.split(",") if e.strip()) if args.exports else DEFAULT_EXPORTS
-    exports = tuple(dict.fromkeys(canonical_export(e) for e in exports))
-    if args.engine == "dask" and "nquads" not in exports:
-        exports = (*exports, "nquads")  # sharded N-Quads for bulk loaders
-    if args.format:
-        from .readers import canonical_name
-
-        canonical_name(args.format)
     paths = args.paths or [Path("data")]
-    options = Options(out=args.out, format=args.format, exports=exports, store=not args.no_store,
+    # the options are checked by build() itself, with the messages kg.build() gives too
+    options = Options(out=args.out, format=args.format, exports=args.exports, store=not args.no_store,
                       strict=args.strict, progress=Quiet() if args.quiet else Progress(), workers=args.workers,
                       max_nodes=args.max_nodes, ner=args.ner, spacy_model=args.spacy_model, engine=args.engine,
                       stories=not args.no_stories)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import kg
 from kg.cli import main
+from kg.errors import KGError, UsageError
 
 
 @pytest.mark.parametrize("content", [
@@ -48,3 +52,56 @@ def test_max_nodes_must_be_positive(capsys, command, value):
 def test_view_depth_must_not_be_negative(seeds_out, capsys):
     assert main(["view", "--graph", str(seeds_out / "graph.graphml"), "--depth", "-1"]) == 2
     assert "--depth" in capsys.readouterr().err
+
+
+# -- the Python API checks its arguments as the command line does -------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.parametrize(("overrides", "argv"), [
+    ({"format": "bogus"}, ["--format", "bogus"]),
+    ({"exports": "turtle,bogus"}, ["--exports", "turtle,bogus"]),
+    ({"exports": ["turtle", "bogus"]}, ["--exports", "turtle,bogus"]),
+    ({"ner": "bogus"}, ["--ner", "bogus"]),
+    ({"engine": "spark"}, ["--engine", "spark"]),
+    ({"max_nodes": 0}, ["--max-nodes", "0"]),
+    ({"max_nodes": -5}, ["--max-nodes", "-5"]),
+], ids=["format", "exports-text", "exports-list", "ner", "engine", "max-nodes-0", "max-nodes-negative"])
+def test_kg_build_refuses_what_kg_build_refuses_with_the_same_message(tmp_path, capsys, overrides, argv):
+    out = tmp_path / "out"
+    assert main(["build", str(DATA), "--out", str(out), *argv]) == 2
+    cli = capsys.readouterr().err
+    assert cli.startswith("kg: error: ") and cli.count("\n") == 1, cli
+    with pytest.raises(KGError) as refused:
+        kg.build([DATA], out=out, **overrides)
+    assert str(refused.value) == cli[len("kg: error: "):].rstrip("\n")
+    assert not out.exists()  # refused at the door: nothing made
+
+
+@pytest.mark.parametrize(("paths", "overrides", "names"), [
+    (b"data", {}, "paths"),
+    ([None], {}, "paths"),
+    ([DATA, 3], {}, "paths"),
+    (5, {}, "paths"),
+    ([DATA], {"out": 5}, "--out"),
+    ([DATA], {"out": b"out"}, "--out"),
+    ([DATA], {"exports": 5}, "--exports"),
+    ([DATA], {"strict": "yes"}, "strict"),
+    ([DATA], {"bogus": 1}, "'bogus'"),
+], ids=["bytes", "none", "int-in-list", "int", "out-int", "out-bytes", "exports-int", "strict-text", "unknown"])
+def test_kg_build_arguments_of_the_wrong_kind_are_kgs_own_error(tmp_path, monkeypatch, paths, overrides, names):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError) as refused:
+        kg.build(paths, **overrides)
+    assert names in str(refused.value) and "\n" not in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kg_build_exports_text_is_the_comma_list_of_the_command_line(tmp_path):
+    api = kg.build([DATA], out=tmp_path / "api", exports="turtle, html", ner="none", store=False)
+    assert main(["build", str(DATA), "--out", str(tmp_path / "cli"), "--exports", "turtle, html", "--ner", "none",
+                 "--no-store", "-q"]) == 0
+    assert sorted(p.name for p in api.written) == ["graph.html", "graph.ttl", "merges.json", "report.json"]
+    assert sorted(p.name for p in (tmp_path / "api").iterdir() if not p.name.startswith(".")) == \
+        sorted(p.name for p in (tmp_path / "cli").iterdir() if not p.name.startswith("."))
