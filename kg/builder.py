@@ -277,8 +277,10 @@ def build(paths: Iterable[Path | str] | Path | str, options: Options | None = No
     out = Path(options.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
+    if not out.parent.is_dir():  # as mkdir without -p: a mistyped path must not grow a tree of folders
+        raise OutputError(f"--out {out}: the folder {out.parent} does not exist (kg makes {out.name}/, not its parents)")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)
     except OSError as err:
         raise OutputError(f"--out {out}: cannot create the folder ({err.strerror or err})") from err
     with build_lock(out):

@@ -8,7 +8,7 @@ import pytest
 
 import kg
 from kg.cli import main
-from kg.errors import KGError, UsageError
+from kg.errors import KGError, OutputError, UsageError
 
 
 @pytest.mark.parametrize("content", [
@@ -105,3 +105,29 @@ def test_kg_build_exports_text_is_the_comma_list_of_the_command_line(tmp_path):
     assert sorted(p.name for p in api.written) == ["graph.html", "graph.ttl", "merges.json", "report.json"]
     assert sorted(p.name for p in (tmp_path / "api").iterdir() if not p.name.startswith(".")) == \
         sorted(p.name for p in (tmp_path / "cli").iterdir() if not p.name.startswith("."))
+
+
+# -- the output folder -------------------------------------------------------------------------
+
+def test_out_in_a_folder_that_does_not_exist_is_refused(tmp_path, capsys):
+    """As mkdir without -p: kg makes the output folder, not its parents (exit 3, nothing made)."""
+    out = tmp_path / "no" / "such" / "out"
+    assert main(["build", str(DATA), "--out", str(out), "--ner", "none", "-q"]) == 3
+    err = capsys.readouterr().err
+    assert "--out" in err and str(tmp_path / "no" / "such") in err and err.count("\n") == 1
+    with pytest.raises(OutputError):
+        kg.build([DATA], out=out, ner="none")
+    assert list(tmp_path.iterdir()) == []
+    assert main(["build", str(DATA), "--out", str(tmp_path / "made"), "--ner", "none", "-q"]) == 0  # one level is made
+
+
+def test_the_readme_describes_report_json_as_it_is(tmp_path):
+    import json
+    import re
+
+    kg.build([DATA], out=tmp_path, ner="none", exports=["turtle"], store=False)
+    report = json.loads((tmp_path / "report.json").read_text())
+    readme = (DATA.parent / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| `report.json` |"))
+    assert set(re.findall(r"`(\w+)`", row)) >= set(report), row
+    assert "one line per" not in row and isinstance(report, dict)
