@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -50,3 +51,26 @@ def test_validate_a_file_that_is_not_rdf(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert str(bad) in err and err.count("\n") == 1
+
+
+def ci_wheel_commands() -> str:
+    """The block of ``.ci/run`` that runs every command from the installed wheel (a subshell)."""
+    lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    start = lines.index("(")
+    return "\n".join(lines[start:lines.index(")", start) + 1])
+
+
+def test_ci_wheel_commands_run_in_a_plain_clone_without_shared(tmp_path):
+    """The README says that without ../shared the tests that need it are skipped: the wheel
+    step of .ci/run must not stop a plain clone either (it stopped with
+    '../shared/seeds: no such file or folder')."""
+    clone = tmp_path / "work" / "kg"  # no tmp_path/work/shared beside it
+    shutil.copytree(ROOT / "data", clone / "data")
+    wheel_dir = tmp_path / "wheel"
+    (wheel_dir / "venv" / "bin").mkdir(parents=True)
+    (wheel_dir / "venv" / "bin" / "kg").symlink_to(Path(sys.executable).parent / "kg")  # stands for the wheel's
+    script = f"set -euo pipefail\nwheel_dir={shlex.quote(str(wheel_dir))}\ncd {shlex.quote(str(clone))}\n"
+    done = subprocess.run(["bash", "-c", script + ci_wheel_commands()], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "../shared" in done.stdout and "data/" in done.stdout  # says what it did instead
+    assert (wheel_dir / "out" / "graph.ttl").is_file() and (wheel_dir / "out" / "view.html").is_file()
