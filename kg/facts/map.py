@@ -103,8 +103,9 @@ def _surnames(doc: Document, first: bool = False) -> dict[str, str]:
 
 def _org_forms(doc: Document) -> dict[str, str]:
     """A document's short forms of its organisations' names → the one longer name each is the
-    start or the end of, in words ("Unigroup Guoxin" of "Unigroup Guoxin Microelectronics Co.").
-    A short form of one word is left alone: "Google" in a text on Google Cloud is Google."""
+    start or the end of, in words ("Unigroup Guoxin" of "Unigroup Guoxin Microelectronics Co."),
+    and its organisations' own names of two words or more. A short form of one word is left
+    alone: "Google" in a text on Google Cloud is Google."""
     names = {clean_surface(n) for n in doc.organizations}
     names |= {clean_surface(m.text) for m in doc.mentions if m.type == "organization"}
     names |= {s.name for s in doc.subjects if s.type == "organization"}
@@ -114,7 +115,9 @@ def _org_forms(doc: Document) -> dict[str, str]:
         for cut in range(2, len(words)):
             parts[" ".join(words[:cut])].add(name)
             parts[" ".join(words[-cut:])].add(name)
-    return {short: min(longs) for short, longs in parts.items() if len(longs) == 1}
+    out = {short: min(longs) for short, longs in parts.items() if len(longs) == 1}
+    out.update((entity_key(name), name) for name in sorted(names, reverse=True) if len(name.split()) > 1)
+    return out
 
 
 def _outlet(emit: _Emit, provider: Provider | None, url: str | None, source: str, where_: str) -> str | None:
@@ -172,10 +175,12 @@ def _entity(emit: _Emit, kind: str, name: str, article: str, relation: str, sour
     if kind not in ("person", "place") and is_single_name(name) and name_key(name) in emit.surnames \
             and not field_.startswith(("organizations", "subjects")):
         kind = "person"  # "Trump" a model calls an organisation, in a text that names Donald Trump
+    elif kind == "person" and entity_key(name) in emit.org_forms and field_.startswith("text "):
+        kind = "organization"  # "Unigroup Guoxin" a model calls a person, in a text naming the firm
     if kind == "organization" and acronyms and name.replace(".", "") in acronyms:
         rule = "acronym-definition"
         name_for_key = acronyms[name.replace(".", "")]
-    elif kind == "organization" and emit.org_forms.get(entity_key(name)):
+    elif kind == "organization" and entity_key(emit.org_forms.get(entity_key(name), name)) != entity_key(name):
         rule = "short-form-in-document"
         name_for_key = emit.org_forms[entity_key(name)]
     if kind == "person" and is_single_name(name):

@@ -20,9 +20,9 @@ every document is read, :func:`resolve` decides for each name key:
      ("the American Civil Liberties Union (ACLU)"), always as the same long form;
    - ``acronym-in-corpus`` — an acronym whose letters are the initials of
      exactly one organisation the corpus names;
-   - ``short-form`` — a name whose words start exactly one longer organisation
-     name, which the corpus mentions at least as often ("Clearview" → "Clearview AI";
-     "Google" does not become "Google Cloud");
+   - ``short-form`` — a name whose words start exactly one longer name of the corpus
+     (of any type but place), an organisation's, which the corpus mentions at least as
+     often ("Clearview" → "Clearview AI"; "Google" does not become "Google Cloud");
    - ``spelling-variant`` — a name of three words or more that another organisation's
      name is with one word in the plural ("Digital Forensic(s) Research Lab"), the
      less mentioned one merged into the other;
@@ -55,13 +55,14 @@ Resolved(kind='organization', key='european union', rule='alias-table', votes='o
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..identity.known import alias, known_kind, table_key
-from ..identity.names import best_label, initials, is_acronym, key_slug
+from ..identity.names import acronyms_of, best_label, is_acronym, key_slug
 from ..identity.places import lookup_place
 from ..namespaces import ID, entity_iri
 
@@ -158,13 +159,15 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
     mentions = {key: sum(stats.forms.values()) for key, stats in table.keys.items()}
     _lone_names(table, kinds, mentions)
     orgs = sorted(k for k, (kind, _v) in kinds.items() if kind == "organization")
+    named = sorted(k for k, (kind, _v) in kinds.items() if kind != "place")
     step = _aliases(table, kinds)
     step.update((k, v) for k, v in _generic_suffixes(kinds, mentions, orgs).items() if k not in step)
     step.update((k, v) for k, v in _plurals(mentions, orgs).items() if k not in step)
     by_initials: dict[str, list[str]] = defaultdict(list)
     for key in orgs:
         if len(key.split()) > 1:
-            by_initials[initials(key)].append(key)
+            for acronym in acronyms_of(key):
+                by_initials[acronym].append(key)
     defined: dict[str, Counter[str]] = defaultdict(Counter)
     for (acronym, long), count in table.acronyms.items():
         defined[acronym][long] += count
@@ -180,8 +183,9 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
         if is_acronym(surface) and len(by_initials.get(key, [])) == 1:
             step[key] = (by_initials[key][0], "acronym-in-corpus")
             continue
-        longer = _extensions(orgs, key)
-        if len(longer) == 1 and not is_acronym(surface) and mentions[longer[0]] >= mentions[key]:
+        longer = _extensions(named, key)  # of any type: a model's wrong type hides no other reading
+        if len(longer) == 1 and longer[0] in kinds and kinds[longer[0]][0] == "organization" \
+                and not is_acronym(surface) and mentions[longer[0]] >= mentions[key]:
             step[key] = (longer[0], "short-form")
     out = {}
     for key, (kind, votes) in kinds.items():
@@ -294,12 +298,19 @@ def targets(table: NameTable, names: dict[str, Resolved],
     from .keys import outlet_attrs
 
     by_outlet = {table_key(name): found for name, found in (outlets or {}).items()}
+    labels: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for domain, files in set((outlets or {}).values()):
+        labels[re.sub(r"[^0-9a-z]", "", domain.split(".")[0])].add((domain, files))
+    for label, found in labels.items():  # "China Daily" is chinadaily.com.cn, whatever the site calls itself
+        if len(found) == 1 and len(label) > 3:
+            by_outlet.setdefault(label, next(iter(found)))
     mentioned: Counter[str] = Counter()
     for key, resolved in names.items():
         mentioned[resolved.key] += sum(table.keys[key].forms.values())
     out = {}
     for key, resolved in names.items():
-        domain, files = by_outlet.get(table_key(resolved.key), (None, 0)) if resolved.kind == "organization" else (None, 0)
+        found = by_outlet.get(table_key(resolved.key)) or by_outlet.get(re.sub(r"[^0-9a-z]", "", resolved.key))
+        domain, files = found if found and resolved.kind == "organization" else (None, 0)
         if domain and files * OUTLET_TEXT_RATIO >= mentioned[resolved.key]:
             out[provisional_iri(key)] = Target(outlet_iri(domain), outlet_attrs(domain), "outlet-name", True)
             continue

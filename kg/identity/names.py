@@ -108,6 +108,20 @@ def initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in _SMALL_WORDS)
 
 
+def acronyms_of(key: str) -> set[str]:
+    """The acronyms a multi-word name may have: its initials, and its initials with a short
+    last word kept whole (an acronym itself: "Australian Institute of ICT" is "AIICT").
+
+    >>> sorted(acronyms_of("australian institute of ict"))
+    ['aii', 'aiict']
+    """
+    words = key.split()
+    out = {initials(key)}
+    if len(words) > 2 and 2 <= len(words[-1]) <= 4:
+        out.add(initials(" ".join(words[:-1])) + words[-1])
+    return out
+
+
 _SMALL_WORDS = frozenset({"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "für", "und"})
 
 

@@ -25,7 +25,7 @@ COUNTRY_ALIASES = {
     "russia": "RU", "south korea": "KR", "north korea": "KP", "taiwan": "TW", "iran": "IR",
     "vietnam": "VN", "syria": "SY", "laos": "LA", "bolivia": "BO", "venezuela": "VE",
     "tanzania": "TZ", "moldova": "MD", "czech republic": "CZ", "holland": "NL",
-    "the netherlands": "NL", "hong kong": "HK", "macau": "MO", "turkey": "TR",
+    "the netherlands": "NL", "hong kong": "HK", "macau": "MO", "turkey": "TR", "bosnia": "BA",
 }
 
 
@@ -60,6 +60,7 @@ def _index() -> dict[str, Place]:
             value = getattr(country, attr, None)
             if value:
                 index.setdefault(name_key(value), known)
+                index.setdefault(name_key(value).replace(" and ", " "), known)  # "Bosnia-Herzegovina"
     for code, place in by_code.items():
         index.setdefault(name_key(place.name), place)
     for alias, code in COUNTRY_ALIASES.items():
