@@ -143,7 +143,7 @@ def test_story_queries_agree_with_each_other(corpus_store):
     firsts = {r[3] for r in timeline if r[2] == first}
     assert any(name in firsts for _o, name, _n in reporters)
     assert sum(int(n) for *_rest, n in reporters) >= sum(1 for r in stories if r[4])
-    face_data = "https://w3id.org/newskg/id/article/d95d842fb8255f64"  # an analysis page: fields name entities
+    face_data = "https://w3id.org/newskg/id/article/a779bc8f840b60ee"  # an analysis page: fields name entities
     members = rows(corpus_store, "story-timeline", article=face_data)
     entities = rows(corpus_store, "story-entities", article=face_data)
     assert len(entities) >= 5 and {r[4] for r in entities} <= {"organization", "person", "place"}

@@ -299,19 +299,19 @@ def targets(table: NameTable, names: dict[str, Resolved],
 
     by_outlet = {table_key(name): found for name, found in (outlets or {}).items()}
     labels: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for domain, files in set((outlets or {}).values()):
-        labels[re.sub(r"[^0-9a-z]", "", domain.split(".")[0])].add((domain, files))
-    for label, found in labels.items():  # "China Daily" is chinadaily.com.cn, whatever the site calls itself
-        if len(found) == 1 and len(label) > 3:
-            by_outlet.setdefault(label, next(iter(found)))
+    for site, count in set((outlets or {}).values()):
+        labels[re.sub(r"[^0-9a-z]", "", site.split(".")[0])].add((site, count))
+    for label, sites in labels.items():  # "China Daily" is chinadaily.com.cn, whatever the site calls itself
+        if len(sites) == 1 and len(label) > 3:
+            by_outlet.setdefault(label, next(iter(sites)))
     mentioned: Counter[str] = Counter()
     for key, resolved in names.items():
         mentioned[resolved.key] += sum(table.keys[key].forms.values())
     out = {}
     for key, resolved in names.items():
         found = by_outlet.get(table_key(resolved.key)) or by_outlet.get(re.sub(r"[^0-9a-z]", "", resolved.key))
-        domain, files = found if found and resolved.kind == "organization" else (None, 0)
-        if domain and files * OUTLET_TEXT_RATIO >= mentioned[resolved.key]:
+        if found and resolved.kind == "organization" and found[1] * OUTLET_TEXT_RATIO >= mentioned[resolved.key]:
+            domain = found[0]
             out[provisional_iri(key)] = Target(outlet_iri(domain), outlet_attrs(domain), "outlet-name", True)
             continue
         stats = table.keys.get(resolved.key) or table.keys[key]
