@@ -169,8 +169,8 @@ def sorted_lines(lines: list[str]) -> tuple[bytes, int]:
     return bytes(out), count
 
 
-#: IRIs of the entities a story sketch counts (organisations, people, places).
-_ENTITY_PREFIXES = tuple(ID + kind + "/" for kind in ("org", "person", "place"))
+#: IRIs of the entities a story sketch counts (organisations, people, places, products, events).
+_ENTITY_PREFIXES = tuple(ID + kind + "/" for kind in ("org", "person", "place", "product", "event"))
 
 
 def article_sketch(node: Node) -> list[Any]:

@@ -13,15 +13,27 @@ Steps, each linear in the number of sketches (never all pairs):
    :data:`NEIGHBOURS`, so even a story of thousands costs linear time.
 3. **Score** (:func:`evidence`) — weighted overlap of headline stems and of all
    stems, days apart, shared entities, a related link, MinHash agreement,
-   the same headline word for word.
+   the same headline word for word, and whether the pair shares something
+   *specific*: a word or an entity few articles of the corpus have
+   (:data:`SPECIFIC_SHARE`). Words of headline templates are no evidence at all
+   (:data:`kg.stories.text.TEMPLATE_WORDS`).
 4. **Decide** (:func:`tie`) — a copy (:func:`same_text`) or a pair whose
-   :func:`strength` clears the strong bar for its distance in days is one
-   story; a pair clearing only the weak bar is a weak tie. Strong ties join
-   at once; two groups join when weak ties are at least half of the pairs
-   scored between them (:func:`_join_weak`), so one related link or a shared
-   topic word cannot pull an article into a big story, while an article tied
-   to most of a story joins it. The bars (:data:`RULE`) were chosen on the
-   older half of the hand-labelled gold (see ``benchmarks/story_bench.py``).
+   :func:`strength` clears the strong bar for its distance in days is one story;
+   one clearing only the weak bar is a weak tie. Strong ties join at once; two groups join when weak ties are at least
+   half of the pairs scored between them, or when an article lists
+   :data:`LINKED_MEMBERS` members of a story as related and ties to one
+   (:func:`_join_weak`), so one related link or a shared topic word cannot pull an
+   article into a big story, while an article tied to most of a story joins it.
+5. **Check** — no single article holds two stories together
+   (:func:`_split_bridges`): an article whose removal leaves parts of two or more
+   articles each, with no tie between them, goes with the part it ties to most,
+   and the parts stay apart (an article with one story's headline and another's
+   body). A story of two or three articles, which few ties hold, needs event
+   evidence (:func:`_small_stories`): each member dated and tied to another by
+   something specific and some text in common (two listicles that list each other
+   share only "AI" and "world").
+The bars (:data:`RULE`) were chosen on the older half of the hand-labelled gold
+(see ``benchmarks/story_bench.py``).
 
 Determinism: sketches are put in IRI order first (:class:`~kg.stories.index.Index`,
 columns, not an object per article), and every later step depends only on that
@@ -40,7 +52,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .index import NONE, Index
-from .sketches import PERMUTATIONS, Sketch
+from .sketches import NO_EVENT, PERMUTATIONS, Sketch
+from .text import TEMPLATE_CODES
 
 #: Days apart beyond which two articles are not compared for a story.
 WINDOW = 14
@@ -63,6 +76,13 @@ RULE = {"title": 0.6, "link": 0.5, "name": 0.03, "days": 3,
         "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5}
 #: Stems of a headline that, word for word the same in two articles, marks a copy.
 SAME_TITLE = 6
+#: A word or entity held by at most this share of the corpus's articles (and at least
+#: :data:`SPECIFIC_MIN`) is specific: two articles that share one may report one event.
+SPECIFIC_SHARE = 0.05
+SPECIFIC_MIN = 20
+#: An article that lists this many members of a story as related coverage, and ties to one
+#: of them, joins it (the links count together).
+LINKED_MEMBERS = 3
 #: MinHash bands (rows per band = PERMUTATIONS / BANDS).
 BANDS = 8
 #: Candidate pairs scored per batch (decoded from their codes a batch at a time).
@@ -105,12 +125,15 @@ class Evidence(NamedTuple):
     copy: float  # share of MinHash values that agree, 0..1
     size: int  # triples in the shorter text
     same_title: bool  # the same headline word for word, and a long one
+    specific: bool = True  # shares a word or an entity few articles have
+    kinds: tuple[int, int] = (0, 0)  # each headline's signals (kg.stories.sketches.SIGNALS)
 
 
 def _overlap(a: frozenset[int], b: frozenset[int], na: float, nb: float, weight2: dict[int, float]) -> float:
+    """Weighted cosine overlap; a stem of a headline template counts for nothing when shared."""
     if not na or not nb:
         return 0.0
-    return sum([weight2[t] for t in a & b]) / (na * nb)
+    return sum([weight2[t] for t in a & b if t not in TEMPLATE_CODES]) / (na * nb)
 
 
 def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
@@ -125,6 +148,7 @@ def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
         m = min(li_len, lj_len)
         agree = int(np.count_nonzero(index.minhash[i, :m] == index.minhash[j, :m])) / li_len
     di, dj = int(index.day[i]), int(index.day[j])
+    rare = max(SPECIFIC_MIN, SPECIFIC_SHARE * len(index))
     return Evidence(
         title=_overlap(ti, tj, index.title_norms[i], index.title_norms[j], w2) if words else 0.0,
         text=_overlap(si, sj, index.norms[i], index.norms[j], w2) if words else 0.0,
@@ -134,6 +158,9 @@ def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
         copy=agree,
         size=min(int(index.size[i]), int(index.size[j])),
         same_title=bool(index.headline[i] == index.headline[j] != 0) and index.title_length(i) >= SAME_TITLE,
+        specific=words and (any(index.df[t] <= rare for t in si & sj if t not in TEMPLATE_CODES)
+                            or any(index.name_df[e] <= rare for e in ni & nj)),
+        kinds=(int(index.signals[i]), int(index.signals[j])),
     )
 
 
@@ -160,16 +187,19 @@ def strength(e: Evidence) -> float:
 
 def tie(e: Evidence) -> int:
     """2: a strong tie (the pair is one story); 1: a weak one (counts toward
-    joining two groups, see :func:`cluster`); 0: none. The bar rises with the
-    days apart, and is highest when a date is missing."""
+    joining two groups, see :func:`cluster`), only on something specific in
+    common; 0: none. The bar rises with the days apart, and is highest when a
+    date is missing."""
     if same_text(e):
         return 2
     if e.days is not None and e.days > WINDOW:
         return 0
+    if (e.kinds[0] | e.kinds[1]) & NO_EVENT or (e.kinds[0] and e.kinds[1] and not e.kinds[0] & e.kinds[1]):
+        return 0  # a listicle or an explainer reports no event; a rumour and a deal are two
     band = "undated" if e.days is None else "near" if e.days <= RULE["days"] else "far"
     score = strength(e)
     strong, weak = RULE[f"{band}_strong"], RULE[f"{band}_weak"]
-    return 2 if score >= strong else 1 if score >= weak else 0
+    return 2 if score >= strong else 1 if score >= weak and e.specific else 0
 
 
 def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
@@ -342,21 +372,26 @@ def cluster(sketches: Iterable[Sketch] | Index) -> Stories:
             kind = tie(e)
             if kind == 2:
                 groups.join(i, j)
-            scored.extend((i, j, kind))
+            scored.extend((i, j, kind | (e.linked << 2) | (e.specific << 3)))
     del pairs
     _join_weak(groups, scored)
-    return Stories(_collect(index, groups), _duplicates(index, copies))
+    members = _small_stories(index, _split_bridges(index, _members(index, groups), scored))
+    return Stories(_collect(index, members), _duplicates(index, copies))
 
 
 def _join_weak(groups: _Groups, scored: array[int]) -> None:
     """Join two groups when the pairs scored between them hold enough ties: at
-    least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`).
-    One article with a tie or two to a big group stays out; one with ties to
-    most of it comes in. Repeat until no more join."""
+    least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`);
+    or when they hold :data:`LINKED_MEMBERS` related links and a tie on something
+    specific (an article that lists nine members of a story as related coverage). One article with a
+    tie or two to a big group stays out; one with ties to most of it comes in.
+    Repeat until no more join."""
     pending = scored
     while True:
         left = array("q")
         ties: Counter[tuple[int, int]] = Counter()
+        links: Counter[tuple[int, int]] = Counter()
+        specific: set[tuple[int, int]] = set()
         pairs: Counter[tuple[int, int]] = Counter()
         for k in range(0, len(pending), 3):
             i, j, kind = pending[k:k + 3]
@@ -365,15 +400,167 @@ def _join_weak(groups: _Groups, scored: array[int]) -> None:
                 left.extend((i, j, kind))
                 key = (a, b) if a < b else (b, a)
                 pairs[key] += 1
-                if kind:
+                if kind & 3:
                     ties[key] += 1
+                    if kind & 8:
+                        specific.add(key)
+                if kind & 4:
+                    links[key] += 1
         pending = left
         ready = sorted(key for key, n in ties.items()
-                       if n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
+                       if (n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
+                       or (links[key] >= LINKED_MEMBERS and key in specific))
         if not ready:
             return
         for a, b in ready:
             groups.join(a, b)
+
+
+def _split_bridges(index: Index, stories: list[list[int]], scored: array[int]) -> list[list[int]]:
+    """*stories* with every one that a single article holds together cut at that article
+    (see the module's step 5), until none is."""
+    where = {m: s for s, members in enumerate(stories) for m in members}
+    ties: dict[int, dict[int, int]] = {}
+    for k in range(0, len(scored), 3):
+        i, j, kind = scored[k:k + 3]
+        if kind & 3 and i in where and where.get(j) == where[i]:
+            ties.setdefault(i, {})[j] = ties.setdefault(j, {})[i] = kind & 3
+    out: list[list[int]] = []
+    todo = [sorted(members) for members in stories]
+    while todo:
+        members = todo.pop()
+        parts = _cut(index, members, ties) if len(members) >= 5 else None
+        if parts is None:
+            out.append(members)
+        else:
+            todo.extend(parts)
+    return out
+
+
+#: Articles of each part, the nearest to the cut, compared before two parts are told apart.
+BRIDGE_PROBES = 3
+
+
+def _cut(index: Index, members: list[int], ties: dict[int, dict[int, int]]) -> list[list[int]] | None:
+    """The parts of a story cut at its first article (by position) whose removal leaves two
+    parts of two articles or more that do not tie: their articles nearest to it, compared
+    now (the blocking compared an article only with a few neighbours in time, so a long story
+    is a chain), tie nowhere. ``None`` when there is no such article."""
+    inside = set(members)
+    for v in _articulation_points(members, ties):
+        parts = _components(inside - {v}, ties)
+        big = [p for p in parts if len(p) >= 2]
+        if len(big) < 2 or _parts_tie(index, v, big, ties):
+            continue
+        small = [m for p in parts if len(p) < 2 for m in p]
+        pull = [sum(ties[v].get(m, 0) for m in p) for p in big]
+        best = max(range(len(big)), key=lambda k: (pull[k], len(big[k]), -min(big[k])))
+        big[best] = sorted(big[best] + [v] + small)
+        return [sorted(p) for p in big]
+    return None
+
+
+def _parts_tie(index: Index, v: int, parts: list[list[int]], ties: dict[int, dict[int, int]]) -> bool:
+    """Whether any two of *parts* tie, judged by their :data:`BRIDGE_PROBES` articles that
+    tie most to *v* (then nearest in time to it)."""
+    day = int(index.day[v])
+
+    def probes(part: list[int]) -> list[int]:
+        near = sorted(part, key=lambda m: (-ties[v].get(m, 0), abs(int(index.day[m]) - day), m))
+        return near[:BRIDGE_PROBES]
+
+    chosen = [probes(p) for p in parts]
+    for a, b in combinations(range(len(chosen)), 2):
+        for i in chosen[a]:
+            for j in chosen[b]:
+                if tie(evidence(index, min(i, j), max(i, j))):
+                    return True
+    return False
+
+
+def _components(nodes: set[int], ties: dict[int, dict[int, int]]) -> list[list[int]]:
+    seen: set[int] = set()
+    out = []
+    for start in sorted(nodes):
+        if start in seen:
+            continue
+        seen.add(start)
+        part, stack = [], [start]
+        while stack:
+            x = stack.pop()
+            part.append(x)
+            for y in ties.get(x, {}):
+                if y in nodes and y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        out.append(sorted(part))
+    return out
+
+
+def _articulation_points(members: list[int], ties: dict[int, dict[int, int]]) -> list[int]:
+    """The articles whose removal disconnects the story's tie graph (Tarjan, iterative), by position."""
+    inside = set(members)
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    found: set[int] = set()
+    for root in members:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        children = 0
+        stack = [(root, -1, iter(sorted(y for y in ties.get(root, {}) if y in inside)))]
+        while stack:
+            v, parent, neighbours = stack[-1]
+            for w in neighbours:
+                if w not in order:
+                    order[w] = low[w] = len(order)
+                    if v == root:
+                        children += 1
+                    stack.append((w, v, iter(sorted(y for y in ties.get(w, {}) if y in inside))))
+                    break
+                if w != parent:
+                    low[v] = min(low[v], order[w])
+            else:
+                stack.pop()
+                if stack:
+                    u = stack[-1][0]
+                    low[u] = min(low[u], low[v])
+                    if u != root and low[v] >= order[u]:
+                        found.add(u)
+        if children > 1:
+            found.add(root)
+    return sorted(found)
+
+
+#: Some text in common that a story of two or three articles needs (see :func:`_small_stories`).
+SMALL_TEXT = 0.10
+
+
+def _small_stories(index: Index, stories: list[list[int]]) -> list[list[int]]:
+    """Stories of two or three articles keep only the members dated and tied to another by
+    something specific and some text (a copy always counts); the others leave."""
+    out = []
+    for members in stories:
+        if len(members) > 3:
+            out.append(members)
+            continue
+        kept = []
+        for m in members:
+            for o in members:
+                if o == m:
+                    continue
+                e = evidence(index, min(m, o), max(m, o))
+                if same_text(e) or (e.days is not None and e.specific and e.text >= SMALL_TEXT):
+                    kept.append(m)
+                    break
+        if len(kept) >= 2:
+            out.append(kept)
+    return out
+
+
+def _in_order(index: Index, members: list[int]) -> list[int]:
+    """*members* in order of publication (undated last), then position."""
+    return sorted(members, key=lambda k: (1 << 62 if index.minute[k] == NONE else int(index.minute[k]), k))
 
 
 def _members(index: Index, groups: _Groups) -> list[list[int]]:
@@ -388,8 +575,9 @@ def _members(index: Index, groups: _Groups) -> list[list[int]]:
     return [order[a:b].tolist() for a, b in zip(starts[big].tolist(), ends[big].tolist())]
 
 
-def _collect(index: Index, groups: _Groups) -> tuple[Story, ...]:
-    stories = [Story(story_id(index.iri(m[0])), tuple(index.iri(k) for k in m)) for m in _members(index, groups)]
+def _collect(index: Index, members: list[list[int]]) -> tuple[Story, ...]:
+    ordered = [_in_order(index, m) for m in members]
+    stories = [Story(story_id(index.iri(m[0])), tuple(index.iri(k) for k in m)) for m in ordered]
     return tuple(sorted(stories, key=lambda s: s.members[0]))
 
 

@@ -68,18 +68,19 @@ class Index:
     minute: Any
     size: Any
     headline: Any
+    signals: Any
     outlet: Any
     has_outlet: Any
     minhash_len: Any
 
     def __init__(self, sketches: Iterable[Sketch | Any]) -> None:
         blob, widths = bytearray(), array("q")
-        ints = {name: array("q") for name in ("day", "minute", "size", "headline")}
+        ints = {name: array("q") for name in ("day", "minute", "size", "headline", "signals")}
         outlets, has_outlet = array("Q"), array("b")
         rows = {"title": _Ragged("I"), "terms": _Ragged("I"), "names": _Ragged("Q"), "links": _Ragged("Q")}
         hashes, lengths = array("I"), array("b")
         for s in sketches:
-            iri, day, minute, outlet, title, terms, names, links, minhash, size, headline = s
+            iri, day, minute, outlet, title, terms, names, links, minhash, size, headline, *more = s
             encoded = iri.encode("utf-8")
             blob += encoded
             widths.append(len(encoded))
@@ -89,6 +90,7 @@ class Index:
             has_outlet.append(outlet is not None)
             ints["size"].append(size)
             ints["headline"].append(headline)
+            ints["signals"].append(more[0] if more else 0)
             for name, values in (("title", title), ("terms", terms), ("names", names), ("links", links)):
                 rows[name].add(values)
             hashes.extend(minhash)
@@ -152,6 +154,7 @@ class Index:
             df.update(self.stem_set(i, self.title_set(i)))
         n = self.n + BACKGROUND
         self.df = df
+        self.name_df = Counter(self.names.tolist())
         self.weight2 = {t: math.log(n / c) ** 2 for t, c in df.items()}
         w2 = self.weight2
         norms, title_norms = array("d"), array("d")
@@ -195,8 +198,8 @@ class Index:
         def row(flat: Any, at: Any) -> tuple[int, ...]:
             return tuple(flat[at[i]:at[i + 1]].tolist())
 
-        values = {k: getattr(self, k)[i] for k in ("day", "minute", "size", "headline", "outlet", "has_outlet",
-                                                   "minhash_len")}
+        values = {k: getattr(self, k)[i] for k in ("day", "minute", "size", "headline", "signals", "outlet",
+                                                   "has_outlet", "minhash_len")}
         return _sketch(self._iris[i], values, row(self.title, self.title_at), row(self.terms, self.terms_at),
                        row(self.names, self.names_at), row(self.links, self.links_at), self.minhash[i])
 
@@ -232,4 +235,4 @@ def _sketch(iri: bytes, v: dict[str, Any], title: tuple[int, ...], terms: tuple[
 
     return Sketch(iri.decode("utf-8"), maybe(v["day"]), maybe(v["minute"]),
                   int(v["outlet"]) if v["has_outlet"] else None, title, terms, names, links,
-                  tuple(minhash[:int(v["minhash_len"])].tolist()), int(v["size"]), int(v["headline"]))
+                  tuple(minhash[:int(v["minhash_len"])].tolist()), int(v["size"]), int(v["headline"]), int(v["signals"]))

@@ -15,7 +15,9 @@ What it keeps, and why:
   lists as related coverage (64-bit codes of their IRIs): evidence, not proof.
 - ``minhash`` / ``size`` — a MinHash of the whole text's word triples and how
   many triples it had: near-identical texts (syndicated copies) agree on most
-  of it; ``headline`` — a code of the headline's exact words (0: none).
+  of it; ``headline`` — a code of the headline's exact words (0: none);
+  ``signals`` — what kind of piece the headline says it is (:func:`headline_signals`:
+  a listicle, an explainer, a deal, a rumour, a lawsuit, a settlement …).
 
 Topic labels are not kept: a feed's topics ("AI", "Facial Recognition") name
 whole fields, and so say nothing about the event.
@@ -31,6 +33,7 @@ whole fields, and so say nothing about the event.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -41,7 +44,7 @@ from .text import code, distinct, stems, words
 
 #: The sketch's version: changed whenever its fields or how they are computed change,
 #: so that a cache of sketches made by another version is not mixed with new ones.
-VERSION = 1
+VERSION = 3
 #: At most this many headline stems, and excerpt/body stems, are kept.
 TITLE_STEMS = 24
 TEXT_STEMS = 40
@@ -95,6 +98,7 @@ class Sketch(NamedTuple):
     minhash: tuple[int, ...]
     size: int
     headline: int
+    signals: int = 0
 
 
 def iri_code(iri: str) -> int:
@@ -155,9 +159,71 @@ def minhash(tokens: Sequence[str]) -> tuple[tuple[int, ...], int]:
     return tuple(int(v) for v in hashed.min(axis=0)), len(shingles)
 
 
+_PIPE = re.compile(r"\s+\|\s+")
+_DASH = re.compile(r"\s+[-–—]\s+(?=[^-–—]+$)")
+
+
+def core_headline(headline: str) -> str:
+    """A headline without what sites append to it: everything after `` | `` (a site or
+    section name: "God of War Ragnarok … | CBR - CBR - Comic Book Resources") and a last
+    `` - X`` of three words or fewer (an outlet, "… - Nintendo Life").
+
+    >>> core_headline("God of War Ragnarok To Release on Both PS4 and PS5 | CBR - CBR - Comic Book Resources")
+    'God of War Ragnarok To Release on Both PS4 and PS5'
+    >>> core_headline("Bills win wild-card game - The Athletic"), core_headline("Russia - Ukraine talks")
+    ('Bills win wild-card game', 'Russia - Ukraine talks')
+    """
+    first = _PIPE.split(headline, maxsplit=1)[0]
+    if len(first.split()) >= 3:
+        headline = first
+    parts = _DASH.split(headline)
+    if len(parts) == 2 and len(parts[1].split()) <= 3 and len(parts[0].split()) >= 4:
+        headline = parts[0]
+    return headline
+
+
+#: What kind of piece a headline says it is: ``(bit, pattern)``. Pieces of the kinds in
+#: :data:`NO_EVENT` report no event (a listicle, a "What is …" explainer, a market report);
+#: pieces of two different kinds among the others are two events ("… prices leaked" and
+#: "How to watch …"; a lawsuit filed and a settlement; a rumour and a price cut).
+SIGNALS = {
+    "listicle": (1, re.compile(r"^\W*(?:the\s+|top\s+)?\d{1,3}\s+(?!(?:years?|months?|days?|hours?|percent|million|"
+                               r"billion|people|dead|killed|takeaways|things\s+we\s+learned|lessons)\b)[a-z]",
+                               re.IGNORECASE)),
+    "explainer": (2, re.compile(r"^\W*(?:what|who)\s+(?:is|are)\b|^\W*how\s+to\b|\beverything\s+you\s+need\s+to\s+know\b|"
+                                r"\ba\s+guide\s+to\b", re.IGNORECASE)),
+    "market": (4, re.compile(r"\bmarket\s+(?:size|share|report|analysis|research|growth|forecast|outlook|trends?)\b|"
+                             r"\bcagr\b|\bforecast\s+period\b", re.IGNORECASE)),
+    "deal": (8, re.compile(r"\bdeals?:|\bdiscount|\bon\s+sale\b|\d+%\s+off\b|[£$€]\s?\d+\s+off\b|\bprice\s+cut\b|"
+                           r"\bcheapest\b|\bblack\s+friday\b", re.IGNORECASE)),
+    "rumour": (16, re.compile(r"\brumou?r|\bleak(?:s|ed)?\b|\btipped\b", re.IGNORECASE)),
+    "review": (32, re.compile(r"\breview\b|\bhands[- ]on\b|\bi\s+tried\b", re.IGNORECASE)),
+    "lawsuit": (64, re.compile(r"\blawsuits?\b|\bsues?\b|\bsued\b|\bsuit\b|\bclass[- ]action\b", re.IGNORECASE)),
+    "settlement": (128, re.compile(r"\bsettle(?:s|d|ment)?\b|\bagrees?\s+to\s+pay\b", re.IGNORECASE)),
+    "watch": (256, re.compile(r"\bhow\s+to\s+watch\b|\blive\s?stream|\bwatch\s+live\b", re.IGNORECASE)),
+}
+#: Signals of pieces that report no event: such a piece joins no story, except as a copy.
+NO_EVENT = 1 | 2 | 4
+
+
+def headline_signals(headline: str) -> int:
+    """The :data:`SIGNALS` bits of *headline*.
+
+    >>> headline_signals("5 ways AI will change the world"), headline_signals("Samsung Galaxy S21 prices leaked")
+    (1, 16)
+    >>> headline_signals("5 million people use it"), headline_signals("Illinois privacy law leads to $550M Facebook settlement")
+    (0, 128)
+    """
+    bits = 0
+    for bit, pattern in SIGNALS.values():
+        if pattern.search(headline):
+            bits |= bit
+    return bits
+
+
 def sketch(article: ArticleFacts) -> Sketch:
     """The :class:`Sketch` of one article (pure: same facts, same sketch)."""
-    headline = list(words(article.headline or ""))
+    headline = list(words(core_headline(article.headline or "")))
     lead = list(words(" ".join(t for t in (article.excerpt, (article.body or "")[:BODY_CHARS]) if t)))
     title = distinct((code(s) for s in stems(headline)), TITLE_STEMS)
     terms = distinct((code(s) for s in stems(lead)), TEXT_STEMS)
@@ -175,4 +241,5 @@ def sketch(article: ArticleFacts) -> Sketch:
         minhash=hashes,
         size=size,
         headline=code(" ".join(headline)) if headline else 0,
+        signals=headline_signals(article.headline or ""),
     )

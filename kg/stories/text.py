@@ -15,7 +15,10 @@ reports of one event share words:
 
 A short list of function words (:data:`STOPWORDS`, a few European languages)
 saves room in the sketch; in every other language the corpus-wide weighting in
-:mod:`kg.stories.clustering` makes common words count for little anyway.
+:mod:`kg.stories.clustering` makes common words count for little anyway. The words
+of headline templates (:data:`TEMPLATE_WORDS`: "ways", "report", "market",
+"rumor", "trailer" …) stay in the sketch but count for nothing when shared:
+many unrelated articles share them (:data:`TEMPLATE_CODES`).
 Words become 32-bit CRCs: stable across processes and machines (Python's own
 ``hash`` is not).
 
@@ -59,6 +62,27 @@ STOPWORDS = frozenset(
     o os as um uma do da dos das em no na com para por que nao se
     """.split()
 )
+
+
+#: Words of headline templates (listicles, explainers, press releases, market reports,
+#: rumours and deals, video titles): many unrelated articles share them, so they are no
+#: evidence that two report one event ("5 ways AI will change the world").
+TEMPLATE_WORDS = frozenset(
+    """
+    way ways thing things best top tip tips guide explained explainer everything need know
+    rumor rumour rumors report reports market markets analysis research forecast forecasts growth
+    opportunities opportunity trend trends size share industry global key player players cagr
+    outlook demand revenue segment segments region regional regions period
+    release releases released launch launches launched unveil unveils unveiled announce announces
+    announced introduce introduces introduced
+    deal deals price prices sale review reviews hands video watch trailer gameplay live update
+    change changes future revolution transform transforming world power powered
+    """.split()
+)
+
+
+def _template_codes() -> frozenset[int]:
+    return frozenset(zlib.crc32(stem(w).encode("utf-8")) for w in TEMPLATE_WORDS)
 
 
 def fold(text: str) -> str:
@@ -131,3 +155,7 @@ def distinct(items: Iterable[int], limit: int) -> tuple[int, ...]:
             break
         seen.setdefault(item, None)
     return tuple(seen)
+
+
+#: The codes of the stems of :data:`TEMPLATE_WORDS`.
+TEMPLATE_CODES = _template_codes()
