@@ -32,7 +32,7 @@ import networkx as nx
 
 from ..views import ENTITY_TYPES, overview
 from . import Export, Files
-from .layout import cached_layout, label_hubs, node_box, place_overview, wrap
+from .layout import arrange_overview, cached_layout, label_hubs, node_box, wrap
 from .layout import layout as layout  # kg.exporters.html.layout, as before
 
 NAME = "html"
@@ -77,9 +77,10 @@ RELATIONS = {
 }
 #: Above this many nodes the page opens on the overview (a smaller graph reads whole).
 OVERVIEW_FROM = 150
-#: Characters per line and lines of a story's headline in the overview; of other labels.
-STORY_WRAP = (24, 2)
-NAME_WRAP = (24, 1)
+#: Characters per line and lines of a story's headline in the overview, and the narrower
+#: shapes it takes where there is no room for the first; the same for other labels.
+STORY_WRAPS = ((24, 2), (18, 3))
+NAME_WRAPS = ((24, 1), (14, 2))
 #: Distance between unfolded articles on a ring around their home, and between rings.
 RING_STEP = 16.0
 #: How many other names of a node the page keeps (for search and the details).
@@ -202,9 +203,11 @@ def page_data(graph: nx.MultiDiGraph, title: str, notice: str = "", cache: Path 
     }
 
 
-def _overview_label(data: dict[str, Any]) -> list[str]:
-    width, lines = STORY_WRAP if data["type"] == "story" else NAME_WRAP
-    return wrap(str(data.get("label", "")), width, lines)
+def _overview_labels(data: dict[str, Any]) -> list[list[str]]:
+    """The ways a node's label may be wrapped in the overview, most wanted first."""
+    wraps = STORY_WRAPS if data["type"] == "story" else NAME_WRAPS
+    label = str(data.get("label", ""))
+    return list({tuple(lines): lines for lines in (wrap(label, w, n) for w, n in wraps) if lines}.values())
 
 
 def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]:
@@ -213,25 +216,28 @@ def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]
     they stand for."""
     view = overview(graph)
     sizes = {n: round(min(8 + 3 * math.log2(1 + view.weight[n]), 26), 1) for n in view.nodes}
-    lines, short, labelled, bare = {}, {}, {}, {}
+    wraps, short, options = {}, {}, {}
     for n in view.nodes:
         data = graph.nodes[n]
         shape = STYLES.get(data["type"], {}).get("shape", "dot")
-        lines[n] = _overview_label(data)
+        wraps[n] = _overview_labels(data)
         short[n] = str(view.weight[n]) if shape == "box" else ""  # a box without its label shows its size
-        labelled[n] = node_box(shape, sizes[n], lines[n])
-        bare[n] = node_box(shape, sizes[n], [short[n]] if short[n] else [])
+        options[n] = [node_box(shape, sizes[n], lines) for lines in wraps[n]]
+        options[n].append(node_box(shape, sizes[n], [short[n]] if short[n] else []))
     kinds = ("story", "outlet", "entity", "topic")
     priority = sorted(view.nodes, key=lambda n: (-view.weight[n], kinds.index(_kind(graph, n)), n))
-    pos, keep = place_overview(priority, [(u, v) for u, v, _r in view.edges], labelled, bare)
+    must = {n for n in view.nodes if graph.nodes[n]["type"] == "story"}
+    pos, chosen = arrange_overview(priority, [(u, v) for u, v, _r in view.edges], options, must)
+    labels = {n: "\n".join(wraps[n][chosen[n]]) if chosen[n] < len(wraps[n]) else short[n] for n in view.nodes}
     shown = [
         {"id": ids[n], "x": pos[n][0], "y": pos[n][1], "size": sizes[n], "weight": view.weight[n],
-         "label": "\n".join(lines[n]) if n in keep else short[n], "short": short[n]}
+         "label": labels[n], "short": short[n]}
         for n in view.nodes
     ]
+    boxes = {n: options[n][chosen[n]] for n in view.nodes}
     return {
         "nodes": shown,
-        "folded": _rings(view.home, pos, labelled, ids),
+        "folded": _rings(view.home, pos, boxes, ids),
         "edges": [{"from": ids[u], "to": ids[v], "rel": r, "n": k} for (u, v, r), k in view.edges.items()],
         "kinds": dict(Counter(_kind(graph, n) for n in view.nodes)),
         "hidden": sum(1 for n, t in graph.nodes(data="type") if t == "article" and n not in view.home),
@@ -278,14 +284,13 @@ def render_page(graph: nx.MultiDiGraph, title: str = "kg news graph", notice: st
     """The page for *graph* (already sliced to a size a browser can draw); *start* as in
     :func:`page_data`."""
     template = resources.files("kg.exporters").joinpath("template.html").read_text(encoding="utf-8")
-    parts = {
-        "VIS_CSS": _asset("vis-network.css"),
+    parts = {  # vis-network's CSS is left out: it styles only widgets the page does not use
         "TITLE": "kg news graph",
         "DATA": escape_json(page_data(graph, title, notice, cache, start)),
         "VIS_JS": _asset("vis-network.min.js").replace("</script", "<\\/script"),
     }
     # One pass over the template: inserted text is never scanned for markers.
-    page = re.sub(r"__(VIS_CSS|TITLE|DATA|VIS_JS)__", lambda m: parts[m.group(1)], template)
+    page = re.sub(r"__(TITLE|DATA|VIS_JS)__", lambda m: parts[m.group(1)], template)
     return page.encode("utf-8")
 
 

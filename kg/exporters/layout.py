@@ -12,7 +12,7 @@ shows it whole (labels there scale with the view, so no zoom makes them collide)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +134,15 @@ def cached_layout(graph: nx.Graph, folder: Path | None) -> dict[Any, tuple[float
 
 
 #: The overview is laid out for a drawing area of this many CSS pixels: the page's graph pane
-#: at 1400×900 is about 820×900, and vis-network fits a graph with 10 % to spare, never
-#: zooming in beyond scale 1.
-OVERVIEW_BOX = (740.0, 800.0)
+#: at 1400×900 is 820×900, and the page fits a view with 3 % to spare (``FIT_MARGIN`` in
+#: template.html), never zooming in beyond scale 1.
+OVERVIEW_BOX = (790.0, 860.0)
+#: When a node that must keep its label (a story's headline) finds no room, it is placed
+#: earlier and the overview placed again, at most this many times; then the area grows in
+#: steps of ``ROOM_STEP`` up to ``MAX_ROOM`` (the page then draws labels at 13 px / room).
+RETRIES = 6
+ROOM_STEP = 0.05
+MAX_ROOM = 1.15
 #: The overview's label font, in layout units (CSS pixels when it fills OVERVIEW_BOX).
 OVERVIEW_FONT = 13.0
 #: Line height, as a fraction of the font size.
@@ -155,6 +161,8 @@ BOX_MARGIN = 5.0
 GAP = 8.0
 #: Candidate places for a node are the points of a grid with this step (layout units).
 GRID = 6.0
+#: How far from the centre ideal places reach, as a fraction of the box.
+SPREAD = 0.42
 
 Box = tuple[float, float, float, float]
 
@@ -210,62 +218,108 @@ def node_box(shape: str, size: float, lines: Sequence[str], font: float = OVERVI
     return (-half, -size, half, size + (text_h + 0.2 * font if lines else 0))
 
 
-def place_overview(nodes: Sequence[Any], edges: Sequence[tuple[Any, Any]], labelled: dict[Any, Box],
-                   bare: dict[Any, Box]) -> tuple[dict[Any, tuple[float, float]], set[Any]]:
+def place_overview(nodes: Sequence[Any], edges: Sequence[tuple[Any, Any]], options: Mapping[Any, Sequence[Box]],
+                   room: float = 1.0) -> tuple[dict[Any, tuple[float, float]], dict[Any, int]]:
     """Positions for the overview's *nodes* (most important first) inside
-    :data:`OVERVIEW_BOX`, and the nodes that keep their labels.
+    :data:`OVERVIEW_BOX` (times *room* on each side), and which of its *options* each node
+    is drawn with.
 
-    A force layout gives each node its ideal place; then, most important first, each node
-    takes the free grid point nearest to it where its box (*labelled*: the node with its
-    label) touches no box placed before, keeping :data:`GAP` between them. A node with no
-    room left for its label is placed with its *bare* box and draws without it (hover
-    shows it). So the overview never needs a scale below 1 to fit the box and no two
-    labels touch at any zoom.
+    A node's options are its boxes (``(left, top, right, bottom)`` around its centre), most
+    wanted first: its label wrapped one way, then another, and last the node without its
+    label (hover shows it). A force layout gives each node its ideal place; then, most
+    important first, each node takes its first option that has a free grid point, and the
+    free point nearest to its ideal place: one where its box touches no box placed before,
+    keeping :data:`GAP` between them. So the overview never needs a scale below 1 to fit the
+    box and no two labels touch at any zoom.
 
-    >>> pos, keep = place_overview(["a", "b"], [("a", "b")], {"a": (-50, -10, 50, 10), "b": (-50, -10, 50, 10)},
-    ...                            {"a": (-5, -5, 5, 5), "b": (-5, -5, 5, 5)})
-    >>> sorted(keep), abs(pos["a"][0] - pos["b"][0]) >= 108 or abs(pos["a"][1] - pos["b"][1]) >= 28
-    (['a', 'b'], True)
+    >>> boxes = [(-50, -10, 50, 10), (-5, -5, 5, 5)]
+    >>> pos, chosen = place_overview(["a", "b"], [("a", "b")], {"a": boxes, "b": boxes})
+    >>> chosen, abs(pos["a"][0] - pos["b"][0]) >= 108 or abs(pos["a"][1] - pos["b"][1]) >= 28
+    ({'a': 0, 'b': 0}, True)
     """
     import numpy as np
 
     if not nodes:
-        return {}, set()
+        return {}, {}
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
     start = layout(g)
+    area = np.array(OVERVIEW_BOX) * room
     ideal = np.array([start[n] for n in nodes], dtype=float)
     ideal -= ideal.mean(0)
     # Ideal places spread over most of the box, half by position and half by rank on each
     # axis: a few far-flung nodes would otherwise squeeze the rest into the middle.
     rank = ideal.argsort(0).argsort(0) / max(len(nodes) - 1, 1) * 2 - 1
-    ideal = (ideal / np.maximum(np.abs(ideal).max(0), 1e-9) + rank) / 2 * (np.array(OVERVIEW_BOX) * 0.42)
-    half_w, half_h = OVERVIEW_BOX[0] / 2, OVERVIEW_BOX[1] / 2
+    ideal = (ideal / np.maximum(np.abs(ideal).max(0), 1e-9) + rank) / 2 * (area * SPREAD)
+    half_w, half_h = area[0] / 2, area[1] / 2
     xs, ys = np.meshgrid(np.arange(-half_w, half_w + 0.1, GRID), np.arange(-half_h, half_h + 0.1, GRID))
     grid = np.column_stack([xs.ravel(), ys.ravel()])
     placed = np.empty((0, 4))  # boxes placed so far, absolute, grown by half the gap on every side
     pos: dict[Any, tuple[float, float]] = {}
-    keep: set[Any] = set()
+    chosen: dict[Any, int] = {}
     for i, node in enumerate(nodes):
-        for box, labelled_too in ((labelled[node], True), (bare[node], False)):
+        boxes = options[node]
+        for choice, box in enumerate(boxes):
             ext = np.array(box, dtype=float) + np.array([-GAP / 2, -GAP / 2, GAP / 2, GAP / 2])
             lo, hi = grid + ext[:2], grid + ext[2:]
             inside = (lo[:, 0] >= -half_w) & (lo[:, 1] >= -half_h) & (hi[:, 0] <= half_w) & (hi[:, 1] <= half_h)
-            free = inside.copy()
-            if len(placed):
-                clash = ((lo[:, None, 0] < placed[None, :, 2]) & (placed[None, :, 0] < hi[:, None, 0])
-                         & (lo[:, None, 1] < placed[None, :, 3]) & (placed[None, :, 1] < hi[:, None, 1]))
-                free &= ~clash.any(1)
-            if free.any() or not labelled_too:
+            free = inside & ~_clashes(lo, hi, placed)
+            if free.any():
                 break
-        if not free.any():  # no room even without the label: the nearest place inside the box
+        if not free.any():  # no room even for the last option: the nearest place inside the box
             free = inside if inside.any() else np.ones(len(grid), dtype=bool)
         choices = np.flatnonzero(free)
         best = choices[np.argmin(((grid[choices] - ideal[i]) ** 2).sum(1))]
         x, y = grid[best]
         placed = np.vstack([placed, [x + ext[0], y + ext[1], x + ext[2], y + ext[3]]])
         pos[node] = (round(float(x), 1), round(float(y), 1))
-        if labelled_too:
-            keep.add(node)
-    return pos, keep
+        chosen[node] = choice
+    return pos, chosen
+
+
+def _clashes(lo: Any, hi: Any, placed: Any) -> Any:
+    """Which of the boxes ``lo``–``hi`` (one per grid point) overlap one of *placed*."""
+    import numpy as np
+
+    if not len(placed):
+        return np.zeros(len(lo), dtype=bool)
+    return ((lo[:, None, 0] < placed[None, :, 2]) & (placed[None, :, 0] < hi[:, None, 0])
+            & (lo[:, None, 1] < placed[None, :, 3]) & (placed[None, :, 1] < hi[:, None, 1])).any(1)
+
+
+def arrange_overview(nodes: Sequence[Any], edges: Sequence[tuple[Any, Any]], options: Mapping[Any, Sequence[Box]],
+                     must: set[Any]) -> tuple[dict[Any, tuple[float, float]], dict[Any, int]]:
+    """:func:`place_overview`, so that every node in *must* is drawn with one of its options
+    but the last (a story with its headline, not just its number).
+
+    The greedy placement can leave a late node only gaps too small for its label. Then the
+    nodes that lost their labels are placed first and the whole overview again (they take
+    their places near their ideal, the rest fill in around them); after :data:`RETRIES`
+    such passes, the area grows by :data:`ROOM_STEP` up to :data:`MAX_ROOM`. The first
+    placement where every node in *must* keeps a label wins; else the one with fewest such
+    nodes without, then fewest nodes without.
+
+    >>> wide = {n: [(-60, -12, 60, 12), (-5, -5, 5, 5)] for n in "abcdefghij"}
+    >>> pos, chosen = arrange_overview(list("abcdefghij"), [], wide, set("abcdefghij"))
+    >>> set(chosen.values())
+    {0}
+    """
+    best: tuple[tuple[int, int], dict[Any, tuple[float, float]], dict[Any, int]] | None = None
+    room = 1.0
+    while room <= MAX_ROOM + 1e-9:
+        first: list[Any] = []
+        for _attempt in range(RETRIES + 1):
+            order = first + [n for n in nodes if n not in first]
+            pos, chosen = place_overview(order, edges, options, room)
+            bare = [n for n in nodes if chosen[n] == len(options[n]) - 1 and len(options[n]) > 1]
+            score = (sum(1 for n in bare if n in must), len(bare))
+            if best is None or score < best[0]:
+                best = (score, pos, chosen)
+            if score[0] == 0:
+                return pos, chosen
+            first += [n for n in bare if n not in first]
+        room = round(room + ROOM_STEP, 2)
+    assert best is not None
+    return best[1], best[2]
+
