@@ -364,16 +364,17 @@ def test_search_finds_an_entity_by_any_of_its_names(browser, tmp_path):
     page.close()
 
 
-def test_overview_search_unfolds_or_opens_the_whole_graph_and_keeps_text_as_text(browser, tmp_path):
+def test_overview_search_unfolds_or_adds_to_the_overview_and_keeps_text_as_text(browser, tmp_path):
     g = entity_graph()
     (tmp_path / "names.html").write_bytes(render_page(g, start="overview"))
     page, errors, _ = open_page(browser, tmp_path / "names.html")
     assert page.evaluate("kg.mode()") == "overview" and page.evaluate("kg.view.length") == 5
     assert search(page, "Regulator fines") == "Found: Regulator fines Clearview again"  # folded into its story
     assert page.evaluate("kg.mode()") == "overview" and page.evaluate("kg.view.length") == 7
-    assert search(page, "Photo of a camera") == "Found: Photo of a camera"  # in no overview
-    assert page.evaluate("kg.mode()") == "full" and page.evaluate("kg.view.length") == g.number_of_nodes()
+    assert search(page, "Photo of a camera") == "Found: Photo of a camera — added to the overview"  # in no overview
+    assert page.evaluate("kg.mode()") == "overview" and page.evaluate("kg.view.length") == 8
     page.click("#mode")
+    assert page.evaluate("kg.mode()") == "full" and page.evaluate("kg.view.length") == g.number_of_nodes()
     story = page.evaluate("Object.values(kg.byId).find(n => n.type === 'story').id")
     click_node(page, story)
     page.mouse.move(5, 5)

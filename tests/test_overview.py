@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from kg.exporters.html import STYLES, page_data
-from kg.exporters.layout import GAP, OVERVIEW_BOX, arrange_overview, node_box, place_overview, wrap
+from kg.exporters.layout import DOT_STEP, GAP, OVERVIEW_BOX, arrange_overview, node_box, place_folded, place_overview, wrap
 from kg.views import OVERVIEW_LIMITS, overview
 
 
@@ -126,6 +126,38 @@ def test_every_story_keeps_a_headline_when_the_overview_is_crowded():
     assert all(chosen[s] < 2 for s in stories)
     assert apart([(pos[n][0] + options[n][chosen[n]][0], pos[n][1] + options[n][chosen[n]][1],
                    pos[n][0] + options[n][chosen[n]][2], pos[n][1] + options[n][chosen[n]][3]) for n in order])
+
+
+def test_folded_articles_get_places_where_no_node_is():
+    g = news(stories=12, lone=30)
+    data = page_data(g, "t", start="overview")
+    ov = data["overview"]
+    places = [(f["x"], f["y"]) for f in ov["folded"]]
+    assert len(set(places)) == len(places) == len(overview(g).home)
+    boxes = []
+    for o in ov["nodes"]:
+        n = next(d for d in data["nodes"] if d["id"] == o["id"])
+        shape = STYLES[n["type"]]["shape"]
+        b = node_box(shape, o["size"], o["label"].split("\n") if o["label"] else [])
+        boxes.append((o["x"] + b[0], o["y"] + b[1], o["x"] + b[2], o["y"] + b[3]))
+    for x, y in places:  # an article's dot (radius 6) and half the gap touch no node's box
+        dot = (x - DOT_STEP / 2, y - DOT_STEP / 2, x + DOT_STEP / 2, y + DOT_STEP / 2)
+        assert all(apart([dot, b], gap=0) for b in boxes), (x, y)
+    by_home: dict[int, list[tuple[float, float]]] = {}
+    for f in ov["folded"]:
+        by_home.setdefault(f["home"], []).append((f["x"], f["y"]))
+    home_at = {o["id"]: (o["x"], o["y"]) for o in ov["nodes"]}
+    for home, spots in by_home.items():  # close to their home
+        assert max(((x - home_at[home][0]) ** 2 + (y - home_at[home][1]) ** 2) ** 0.5 for x, y in spots) < 400
+
+
+def test_place_folded_keeps_every_home_together():
+    pos = {"a": (0.0, 0.0), "b": (200.0, 0.0)}
+    boxes = {"a": (-30.0, -10.0, 30.0, 10.0), "b": (-30.0, -10.0, 30.0, 10.0)}
+    places = place_folded({"a": [f"a{i}" for i in range(20)], "b": [f"b{i}" for i in range(20)]}, pos, boxes)
+    assert len(set(places.values())) == 40
+    assert all(abs(x) < 110 for k, (x, _y) in places.items() if k.startswith("a"))
+    assert all(abs(x - 200) < 110 for k, (x, _y) in places.items() if k.startswith("b"))
 
 
 def test_page_data_carries_the_overview_and_other_names():

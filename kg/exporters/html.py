@@ -32,7 +32,7 @@ import networkx as nx
 
 from ..views import ENTITY_TYPES, overview
 from . import Export, Files
-from .layout import arrange_overview, cached_layout, label_hubs, node_box, wrap
+from .layout import arrange_overview, cached_layout, label_hubs, node_box, place_folded, wrap
 from .layout import layout as layout  # kg.exporters.html.layout, as before
 
 NAME = "html"
@@ -81,8 +81,6 @@ OVERVIEW_FROM = 150
 #: shapes it takes where there is no room for the first; the same for other labels.
 STORY_WRAPS = ((24, 2), (18, 3))
 NAME_WRAPS = ((24, 1), (14, 2))
-#: Distance between unfolded articles on a ring around their home, and between rings.
-RING_STEP = 16.0
 #: How many other names of a node the page keeps (for search and the details).
 MAX_ALT_NAMES = 20
 
@@ -212,8 +210,8 @@ def _overview_labels(data: dict[str, Any]) -> list[list[str]]:
 
 def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]:
     """The overview as the page draws it: its nodes placed so their labels do not touch,
-    the folded articles on a ring around their home, and edges weighted by the links
-    they stand for."""
+    each folded article's place in the free space near its home, and edges weighted by
+    the links they stand for."""
     view = overview(graph)
     sizes = {n: round(min(8 + 3 * math.log2(1 + view.weight[n]), 26), 1) for n in view.nodes}
     wraps, short, options = {}, {}, {}
@@ -237,7 +235,7 @@ def overview_data(graph: nx.MultiDiGraph, ids: dict[str, int]) -> dict[str, Any]
     boxes = {n: options[n][chosen[n]] for n in view.nodes}
     return {
         "nodes": shown,
-        "folded": _rings(view.home, pos, boxes, ids),
+        "folded": _folded(graph, view.home, pos, boxes, ids),
         "edges": [{"from": ids[u], "to": ids[v], "rel": r, "n": k} for (u, v, r), k in view.edges.items()],
         "kinds": dict(Counter(_kind(graph, n) for n in view.nodes)),
         "hidden": sum(1 for n, t in graph.nodes(data="type") if t == "article" and n not in view.home),
@@ -249,28 +247,16 @@ def _kind(graph: nx.MultiDiGraph, node: str) -> str:
     return "entity" if t in ENTITY_TYPES else t
 
 
-def _rings(home: dict[str, str], pos: dict[str, tuple[float, float]], boxes: dict[str, Any],
-           ids: dict[str, int]) -> list[dict[str, Any]]:
-    """Each folded article's place when unfolded: on rings close around its home (articles
-    :data:`RING_STEP` apart on a ring, rings as far apart), starting at the top."""
+def _folded(graph: nx.MultiDiGraph, home: dict[str, str], pos: dict[str, tuple[float, float]],
+            boxes: dict[str, Any], ids: dict[str, int]) -> list[dict[str, Any]]:
+    """Each folded article's place when unfolded: in free space near its home
+    (:func:`~kg.exporters.layout.place_folded`), the earliest published nearest."""
     members: dict[str, list[str]] = {}
-    for article, where in sorted(home.items()):
+    for article, where in sorted(home.items(), key=lambda item: (_iso(graph.nodes[item[0]].get("published") or ""), item[0])):
         members.setdefault(where, []).append(article)
-    out = []
-    for where, articles in members.items():
-        left, top, right, bottom = boxes[where]
-        radius = math.hypot(max(-left, right), max(-top, bottom)) + RING_STEP
-        cx, cy = pos[where]
-        rest = articles
-        while rest:
-            room = max(int(2 * math.pi * radius / RING_STEP), 1)
-            ring, rest = rest[:room], rest[room:]
-            for i, article in enumerate(ring):
-                angle = 2 * math.pi * i / len(ring) - math.pi / 2
-                out.append({"id": ids[article], "home": ids[where], "x": round(cx + radius * math.cos(angle), 1),
-                            "y": round(cy + radius * math.sin(angle), 1)})
-            radius += RING_STEP
-    return out
+    places = place_folded(dict(sorted(members.items())), pos, boxes)
+    return [{"id": ids[a], "home": ids[home[a]], "x": places[a][0], "y": places[a][1]}
+            for a in sorted(places, key=lambda a: ids[a])]
 
 
 def _asset(name: str) -> str:

@@ -163,24 +163,63 @@ GAP = 8.0
 GRID = 6.0
 #: How far from the centre ideal places reach, as a fraction of the box.
 SPREAD = 0.42
+#: Unfolded articles are dots on a lattice of this step (their diameter and a gap).
+DOT_STEP = 16.0
 
 Box = tuple[float, float, float, float]
 
 
+def _columns(text: str) -> int:
+    """How many columns *text* takes: a wide East Asian character two, any other one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cut(text: str, columns: int) -> str:
+    """The start of *text* that fits in *columns*."""
+    while _columns(text) > columns:
+        text = text[:-1]
+    return text
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """``(glue, piece)``: the words of *text*, each wide (CJK) character a piece of its own,
+    since a Chinese or Japanese line may break between any two characters."""
+    import unicodedata
+
+    out: list[tuple[str, str]] = []
+    for word in text.split():
+        pieces: list[str] = []
+        for char in word:
+            wide = unicodedata.east_asian_width(char) in "WF"
+            if wide or not pieces or _columns(pieces[-1][-1]) == 2:
+                pieces.append(char)
+            else:
+                pieces[-1] += char
+        out += [(" " if i == 0 and out else "", piece) for i, piece in enumerate(pieces)]
+    return out
+
+
 def wrap(text: str, width: int, lines: int) -> list[str]:
-    """*text* in at most *lines* lines of at most *width* characters, cut with '…'."""
+    """*text* in at most *lines* lines of at most *width* columns (a CJK character takes
+    two), cut with '…'.
+
+    >>> wrap("中国发布人脸识别技术国家标准征求意见稿", 24, 2)
+    ['中国发布人脸识别技术国家', '标准征求意见稿']
+    """
     out: list[str] = []
     current = ""
-    for word in text.split():
-        word = word if len(word) <= width else word[: width - 1] + "…"
-        if current and len(current) + 1 + len(word) <= width:
-            current += " " + word
+    for glue, word in _tokens(text):
+        word = word if _columns(word) <= width else _cut(word, width - 1) + "…"
+        if current and _columns(current + glue + word) <= width:
+            current += glue + word
             continue
         if current:
             out.append(current)
         if len(out) == lines:
             last = out[-1]
-            out[-1] = (last if len(last) < width else last[: width - 1]) + "…"
+            out[-1] = (last if _columns(last) < width else _cut(last, width - 1)) + "…"
             return out
         current = word
     if current:
@@ -323,3 +362,49 @@ def arrange_overview(nodes: Sequence[Any], edges: Sequence[tuple[Any, Any]], opt
     assert best is not None
     return best[1], best[2]
 
+
+def place_folded(homes: dict[Any, Sequence[Any]], pos: dict[Any, tuple[float, float]],
+                 boxes: dict[Any, Box]) -> dict[Any, tuple[float, float]]:
+    """A place for every folded article (``homes``: each overview node's articles, in
+    order) where no other node is: on a lattice of :data:`DOT_STEP`, outside every overview
+    node's box (*boxes* around *pos*, with :data:`GAP`), and never on another article's
+    place, so any set of homes unfolds without one dot hiding another or a node. The homes
+    take turns, each taking the free lattice point nearest to it, so every home's articles
+    gather close around it.
+
+    >>> places = place_folded({"s": ["a1", "a2"]}, {"s": (0.0, 0.0)}, {"s": (-40, -10, 40, 10)})
+    >>> sorted(places.values())
+    [(0.0, -32.0), (0.0, 32.0)]
+    """
+    import numpy as np
+
+    if not any(homes.values()):
+        return {}
+    count = sum(len(a) for a in homes.values())
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    half = max(max(map(abs, xs + ys)) + 100.0, math.sqrt(count * 3) * DOT_STEP)
+    steps = np.arange(-math.ceil(half / DOT_STEP), math.ceil(half / DOT_STEP) + 1) * DOT_STEP
+    gx, gy = np.meshgrid(steps, steps)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    free = np.ones(len(grid), dtype=bool)
+    dot = DOT_STEP / 2
+    for node, (x, y) in pos.items():
+        left, top, right, bottom = boxes[node]
+        free &= ~((grid[:, 0] + dot > x + left - GAP / 2) & (grid[:, 0] - dot < x + right + GAP / 2)
+                  & (grid[:, 1] + dot > y + top - GAP / 2) & (grid[:, 1] - dot < y + bottom + GAP / 2))
+    order = {home: iter(np.argsort(((grid - np.array(pos[home])) ** 2).sum(1), kind="stable"))
+             for home in homes if homes[home]}
+    queues = {home: list(articles) for home, articles in homes.items() if articles}
+    out: dict[Any, tuple[float, float]] = {}
+    while queues:
+        for home in list(queues):
+            article = queues[home].pop(0)
+            for index in order[home]:
+                if free[index]:
+                    free[index] = False
+                    out[article] = (round(float(grid[index][0]), 1), round(float(grid[index][1]), 1))
+                    break
+            if not queues[home]:
+                del queues[home]
+    return out
