@@ -1,11 +1,17 @@
 """The page as a reader moves through it (issue 23), in real headless Chromium: every story
 box with its headline, unfolded articles where no other node is, views that fit what is shown,
-search that adds to the overview, the count of nodes in sight, CJK fonts named."""
+search that adds to the overview, the count of nodes in sight, CJK fonts named, the time
+slider beside the date boxes, and exports of the view read back by networkx."""
 
 from __future__ import annotations
 
+import json
 import re
+import struct
 import unicodedata
+import zlib
+from datetime import date, timedelta
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -214,4 +220,95 @@ def test_cjk_headlines_are_drawn_with_a_cjk_font_named(browser, tmp_path):
         family = page.evaluate(f"getComputedStyle(document.querySelector({where!r})).fontFamily")
         assert any(name in family for name in CJK_FAMILIES), (where, family)
     assert errors == []
+    page.close()
+
+
+# ---- 6. the time slider, and exports of the view
+
+def test_time_slider_and_date_boxes_move_together(browser, corpus_out):
+    page, errors, _ = open_page(browser, corpus_out / "graph.html")
+    page.click("#mode")  # the whole graph: every article
+    dates = sorted(page.evaluate("Object.values(kg.byId).filter(n => n.type === 'article' && n.date).map(n => n.date.slice(0, 10))"))
+    first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    assert page.get_attribute("#t-since", "max") == str((last - first).days)
+
+    def drag(slider: str, fraction: float) -> str:
+        box = page.locator(slider).bounding_box()
+        page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+        return str(first + timedelta(days=int(page.input_value(slider))))
+
+    since = drag("#t-since", 0.5)
+    assert first.isoformat() < since < last.isoformat() and page.input_value("#f-since") == since
+    until = drag("#t-until", 0.8)
+    assert since < until < last.isoformat() and page.input_value("#f-until") == until
+    shown = page.evaluate("kg.view.get().filter(n => n.kgType === 'article').map(n => kg.byId[n.id].date.slice(0, 10))")
+    assert sorted(shown) == [d for d in dates if since <= d <= until] and shown
+    assert in_sight(page, page.evaluate("kg.view.getIds()"))
+    # a date typed into a box moves the slider
+    page.fill("#f-since", "2019-01-01")
+    page.dispatch_event("#f-since", "change")
+    assert page.input_value("#t-since") == str((date(2019, 1, 1) - first).days)
+    assert page.inner_text("#t-range").startswith("2019-01-01 – ")
+    page.click("#f-reset")
+    assert page.input_value("#t-since") == "0" and page.input_value("#t-until") == str((last - first).days)
+    assert page.input_value("#f-since") == "" and page.input_value("#f-until") == ""
+    assert page.evaluate("kg.view.length") == page.evaluate("Object.keys(kg.byId).length")
+    assert errors == []
+    page.close()
+
+
+def png_size_and_colours(data: bytes) -> tuple[int, int, int]:
+    """Width, height and how many distinct byte values the image's pixel rows hold."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    at, idat = 8, b""
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        if kind == b"IDAT":
+            idat += data[at + 8:at + 8 + length]
+        at += 12 + length
+    return width, height, len(set(zlib.decompress(idat)))
+
+
+def download(page, button: str, folder: Path) -> Path:
+    with page.expect_download() as info:
+        page.click(button)
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_export_this_view(browser, corpus_out, tmp_path):
+    page, errors, requests = open_page(browser, corpus_out / "graph.html")
+    homes = page.evaluate("kg.overview.folded.map(f => f.home)")
+    click_node(page, max(set(homes), key=lambda h: (homes.count(h), -h)))  # the overview with a story unfolded
+    by_id = page.evaluate("Object.fromEntries(kg.view.get().map(n => [n.id, [kg.byId[n.id].iri, kg.byId[n.id].label, n.kgType]]))")
+    nodes = {iri: (label, kind) for iri, label, kind in by_id.values()}
+    links = sorted((by_id[str(e["from"])][0], by_id[str(e["to"])][0], e["kgRel"])
+                   for e in page.evaluate("kg.edgeView.get()"))
+    assert len(nodes) > len(page.evaluate("kg.overview.nodes")) and len(links) > 50
+
+    g = nx.read_graphml(download(page, "#x-graphml", tmp_path), force_multigraph=True)
+    assert {n: (d["label"], d["type"]) for n, d in g.nodes(data=True)} == nodes
+    assert sorted((u, v, d["relation"]) for u, v, d in g.edges(data=True)) == links
+    weights = [d["weight"] for _u, _v, d in g.edges(data=True) if "weight" in d]
+    assert weights and all(isinstance(w, int) and w >= 1 for w in weights)  # the overview's lines: links they stand for
+
+    saved = json.loads(download(page, "#x-json", tmp_path).read_text(encoding="utf-8"))
+    j = nx.node_link_graph(saved, directed=True, multigraph=True, edges="links")
+    assert {n: (d["label"], d["type"]) for n, d in j.nodes(data=True)} == nodes
+    assert sorted((u, v, d["relation"]) for u, v, d in j.edges(data=True)) == links
+
+    png = download(page, "#x-png", tmp_path).read_bytes()
+    width, height, colours = png_size_and_colours(png)
+    assert (width, height) == tuple(page.evaluate("(c => [c.width, c.height])(document.querySelector('#network canvas'))"))
+    assert colours > 50  # a drawing, not a blank canvas
+
+    # a filtered whole graph exports exactly what the filter shows
+    page.click("#mode")
+    caixin = page.evaluate("Object.values(kg.byId).find(n => n.label === 'Caixin Global').id")
+    page.select_option("#f-outlet", str(caixin))
+    g = nx.read_graphml(download(page, "#x-graphml", tmp_path), force_multigraph=True)
+    assert set(g.nodes) == iris(page) and g.number_of_edges() == page.evaluate("kg.edgeView.length")
+    assert errors == [] and [r for r in requests if not r.startswith(("file:", "blob:", "data:"))] == []
     page.close()
