@@ -294,7 +294,8 @@ def files(export: Export) -> Files:
 def inline_frame(page: bytes, height: int = 760) -> str:
     """*page* as an ``<iframe>`` for a notebook's output (Jupyter shows ``_repr_html_``):
     the page travels HTML-escaped in ``srcdoc`` and runs sandboxed in an origin of its own,
-    so its script reaches neither the notebook nor any server; links open in a new tab.
+    so its script reaches neither the notebook nor any server; links open in a new tab and
+    its exports download.
 
     >>> inline_frame(b'<p title="a&b">x</p>', 300)[:60]
     '<iframe title="kg graph" sandbox="allow-scripts allow-popups'
@@ -303,6 +304,25 @@ def inline_frame(page: bytes, height: int = 760) -> str:
     """
     import html
 
-    return (f'<iframe title="kg graph" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+    return (f'<iframe title="kg graph" sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads" '
             f'style="width: 100%; height: {int(height)}px; border: 1px solid #ddd" '
             f'srcdoc="{html.escape(page.decode("utf-8"), quote=True)}"></iframe>')
+
+
+class InlinePage:
+    """A page shown in a notebook cell (Jupyter shows :meth:`_repr_html_`): *page* in an
+    :func:`inline_frame` of *height* px.
+
+    >>> InlinePage(b"<p>x</p>", 300)._repr_html_().startswith("<iframe ")
+    True
+    """
+
+    def __init__(self, page: bytes, height: int = 760) -> None:
+        self.page = page
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return inline_frame(self.page, self.height)
+
+    def __repr__(self) -> str:
+        return f"<kg page: {len(self.page):,} bytes>"
