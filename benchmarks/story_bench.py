@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.stories import ArticleFacts, Stories, cluster, sketch  # noqa: E402
 
-ENTITY_TYPES = {"organization", "person", "place"}
+ENTITY_TYPES = {"organization", "place", "product", "event"}  # as kg/pieces.py sketches them
 
 
 def article_facts(graph: Any) -> list[ArticleFacts]:

@@ -169,8 +169,9 @@ def sorted_lines(lines: list[str]) -> tuple[bytes, int]:
     return bytes(out), count
 
 
-#: IRIs of the entities a story sketch counts (organisations, people, places, products, events).
-_ENTITY_PREFIXES = tuple(ID + kind + "/" for kind in ("org", "person", "place", "product", "event"))
+#: IRIs of the entities a story sketch counts: organisations, places, products, events (not people: one
+#: person acts in many events of one day, so a shared person says nothing of the event).
+_ENTITY_PREFIXES = tuple(ID + kind + "/" for kind in ("org", "place", "product", "event"))
 
 
 def article_sketch(node: Node) -> list[Any]:

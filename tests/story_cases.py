@@ -89,3 +89,23 @@ def check(graph: Any, cases: list[dict[str, Any]] | None = None) -> list[Finding
                 findings.append(Finding(case["id"], "joined", f"{case['articles'][i]['headline'][:50]} | "
                                                                f"{case['articles'][j]['headline'][:50]}"))
     return findings
+
+
+def majority(graph: Any, case: dict[str, Any], group: int = 0) -> tuple[str | None, list[str]]:
+    """The story most members of a case's group (the *group*-th) are in, and the headlines
+    of the members found in it."""
+    by_url, by_title = article_index(graph)
+    stories = story_of(graph)
+    counts: dict[str | None, list[str]] = defaultdict(list)
+    for i in case["groups"][group]:
+        art = case["articles"][i]
+        node = by_url.get(_key(art.get("url")) or "")
+        if node is None:
+            hits = by_title.get((name_key(art["headline"]), art.get("date") or ""), [])
+            node = hits[0] if len(hits) == 1 else None
+        if node is not None and node in stories:
+            counts[stories[node]].append(art["headline"])
+    if not counts:
+        return None, []
+    best = max(counts, key=lambda k: len(counts[k]))
+    return best, counts[best]

@@ -63,6 +63,10 @@ NEIGHBOURS = 12
 #: stems whose every pair is one.
 KEY_STEMS = 8
 TITLE_KEYS = 5
+#: An article's rarest entities that are blocking keys (reports of one event share a name
+#: their wordings may not: "'Extraordinary success': Trump lauds …" and "Moments of protest
+#: during Trump's State of the Union").
+NAME_KEYS = 4
 #: A stem held by more than this many articles (or this share of them) keys no block.
 KEY_DF = 100
 KEY_SHARE = 0.002
@@ -73,7 +77,7 @@ KEY_SHARE = 0.002
 #: share of the pairs scored between two groups, join them.
 RULE = {"title": 0.6, "link": 0.5, "name": 0.03, "days": 3,
         "near_strong": 0.25, "near_weak": 0.08, "far_strong": 0.4, "far_weak": 0.3,
-        "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5}
+        "undated_strong": 0.6, "undated_weak": 0.45, "weak_ties": 2, "weak_share": 0.5, "plain": 0.15}
 #: Stems of a headline that, word for word the same in two articles, marks a copy.
 SAME_TITLE = 6
 #: A word or entity held by at most this share of the corpus's articles (and at least
@@ -81,8 +85,10 @@ SAME_TITLE = 6
 SPECIFIC_SHARE = 0.05
 SPECIFIC_MIN = 20
 #: An article that lists this many members of a story as related coverage, and ties to one
-#: of them, joins it (the links count together).
+#: of them with a headline word in common held by at most this share of the corpus, joins it
+#: (the links count together).
 LINKED_MEMBERS = 3
+NAMED_SHARE = 0.125
 #: MinHash bands (rows per band = PERMUTATIONS / BANDS).
 BANDS = 8
 #: Candidate pairs scored per batch (decoded from their codes a batch at a time).
@@ -126,6 +132,8 @@ class Evidence(NamedTuple):
     size: int  # triples in the shorter text
     same_title: bool  # the same headline word for word, and a long one
     specific: bool = True  # shares a word or an entity few articles have
+    named: bool = False  # the headlines share a word that is not among the corpus's commonest
+    shared: int = 2  # words in common that count (not of templates)
     kinds: tuple[int, int] = (0, 0)  # each headline's signals (kg.stories.sketches.SIGNALS)
 
 
@@ -161,6 +169,8 @@ def evidence(index: Index, i: int, j: int, words: bool = True) -> Evidence:
         specific=words and (any(index.df[t] <= rare for t in si & sj if t not in TEMPLATE_CODES)
                             or any(index.name_df[e] <= rare for e in ni & nj)),
         kinds=(int(index.signals[i]), int(index.signals[j])),
+        named=words and any(index.df[t] <= NAMED_SHARE * len(index) for t in ti & tj if t not in TEMPLATE_CODES),
+        shared=len([t for t in si & sj if t not in TEMPLATE_CODES]) if words else 0,
     )
 
 
@@ -187,19 +197,24 @@ def strength(e: Evidence) -> float:
 
 def tie(e: Evidence) -> int:
     """2: a strong tie (the pair is one story); 1: a weak one (counts toward
-    joining two groups, see :func:`cluster`), only on something specific in
-    common; 0: none. The bar rises with the days apart, and is highest when a
-    date is missing."""
+    joining two groups, see :func:`cluster`): on something specific in common,
+    or with a strength of at least ``plain`` without a related link's help (a big
+    story's own words are common);
+    0: none. The bar rises with the days apart, and is highest when a date is missing."""
     if same_text(e):
         return 2
     if e.days is not None and e.days > WINDOW:
         return 0
     if (e.kinds[0] | e.kinds[1]) & NO_EVENT or (e.kinds[0] and e.kinds[1] and not e.kinds[0] & e.kinds[1]):
         return 0  # a listicle or an explainer reports no event; a rumour and a deal are two
+    if e.shared < 2 and not e.names:
+        return 0  # one word in common ("carbon") is a topic, not an event
     band = "undated" if e.days is None else "near" if e.days <= RULE["days"] else "far"
     score = strength(e)
     strong, weak = RULE[f"{band}_strong"], RULE[f"{band}_weak"]
-    return 2 if score >= strong else 1 if score >= weak and e.specific else 0
+    if score >= strong:
+        return 2
+    return 1 if score >= weak and (e.specific or strength(e._replace(linked=False)) >= RULE["plain"]) else 0
 
 
 def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
@@ -215,7 +230,13 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
     rank = {t: (n << 32) | t for t, n in index.df.items() if 1 < n <= common}
     low = (1 << 32) - 1
     stems, stem_owners, pairs, pair_owners = array("I"), array("i"), array("Q"), array("i")
+    names, name_owners = array("Q"), array("i")
+    name_rank = {e: (n, e) for e, n in index.name_df.items() if 1 < n <= common}
     for i in range(len(index)):
+        held = index.names[index.names_at[i]:index.names_at[i + 1]].tolist()
+        rarest = sorted(name_rank[e] for e in held if e in name_rank)[:NAME_KEYS]
+        names.extend(e for _n, e in rarest)
+        name_owners.extend([i] * len(rarest))
         title = index.title_set(i)
         rarest = sorted([rank[t] for t in index.stem_set(i, title) if t in rank])[:KEY_STEMS]
         stems.extend(r & low for r in rarest)
@@ -224,10 +245,10 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
         for a, b in combinations(rare, 2):
             pairs.append((a << 32) | b)
             pair_owners.append(i)
-    for keys, owners in ((stems, stem_owners), (pairs, pair_owners)):
+    for keys, owners in ((stems, stem_owners), (pairs, pair_owners), (names, name_owners)):
         yield from ((True, members) for members in _same_key(np.frombuffer(keys, keys.typecode),
                                                               np.frombuffer(owners, np.int32)))
-    del stems, stem_owners, pairs, pair_owners
+    del stems, stem_owners, pairs, pair_owners, names, name_owners
     for members in _bands(index):
         yield False, members
 
@@ -315,6 +336,7 @@ class _Groups:
 
     def __init__(self, n: int) -> None:
         self.parent = array("q", range(n))
+        self.sizes = array("q", [1] * n)
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -327,6 +349,10 @@ class _Groups:
         a, b = self.find(i), self.find(j)
         if a != b:
             self.parent[max(a, b)] = min(a, b)
+            self.sizes[min(a, b)] += self.sizes[max(a, b)]
+
+    def size(self, root: int) -> int:
+        return self.sizes[root]
 
     def roots(self) -> Any:
         return np.array([self.find(i) for i in range(len(self.parent))], dtype=np.int64)
@@ -362,17 +388,13 @@ def cluster(sketches: Iterable[Sketch] | Index) -> Stories:
     for start in range(0, len(pairs), BATCH):
         batch = pairs[start:start + BATCH]
         for i, j in zip((batch // max(n, 1)).tolist(), (batch % max(n, 1)).tolist()):
-            if groups.find(i) == groups.find(j):  # already one story: only a copy is news
-                if same_text(evidence(index, i, j, words=False)):
-                    copies.join(i, j)
-                continue
-            e = evidence(index, i, j)
+            e = evidence(index, i, j)  # every pair, also within a story: its ties are what step 5 checks
             if same_text(e):
                 copies.join(i, j)
             kind = tie(e)
             if kind == 2:
                 groups.join(i, j)
-            scored.extend((i, j, kind | (e.linked << 2) | (e.specific << 3)))
+            scored.extend((i, j, kind | (e.linked << 2) | (e.named << 3)))
     del pairs
     _join_weak(groups, scored)
     members = _small_stories(index, _split_bridges(index, _members(index, groups), scored))
@@ -382,8 +404,10 @@ def cluster(sketches: Iterable[Sketch] | Index) -> Stories:
 def _join_weak(groups: _Groups, scored: array[int]) -> None:
     """Join two groups when the pairs scored between them hold enough ties: at
     least ``weak_ties``, and at least a ``weak_share`` of the pairs (:data:`RULE`);
-    or when they hold :data:`LINKED_MEMBERS` related links and a tie on something
-    specific (an article that lists nine members of a story as related coverage). One article with a
+    or when one is a single article and they hold :data:`LINKED_MEMBERS` related links and a tie whose headlines share a
+    word that is not among the corpus's commonest (:data:`NAMED_SHARE`): an article that
+    lists nine members of a story as related coverage and names its subject ("ChatGPT"),
+    not a feed's items of one day that list one another and share "facial recognition". One article with a
     tie or two to a big group stays out; one with ties to most of it comes in.
     Repeat until no more join."""
     pending = scored
@@ -392,6 +416,7 @@ def _join_weak(groups: _Groups, scored: array[int]) -> None:
         ties: Counter[tuple[int, int]] = Counter()
         links: Counter[tuple[int, int]] = Counter()
         specific: set[tuple[int, int]] = set()
+        tied: dict[tuple[int, int], set[int]] = {}  # the members of either group with a tie across
         pairs: Counter[tuple[int, int]] = Counter()
         for k in range(0, len(pending), 3):
             i, j, kind = pending[k:k + 3]
@@ -402,18 +427,36 @@ def _join_weak(groups: _Groups, scored: array[int]) -> None:
                 pairs[key] += 1
                 if kind & 3:
                     ties[key] += 1
+                    tied.setdefault(key, set()).update((i, j))
                     if kind & 8:
-                        specific.add(key)
+                        specific.add(key)  # the headlines share a word few articles have
                 if kind & 4:
                     links[key] += 1
         pending = left
+        sizes = Counter(groups.find(i) for key in ties for i in tied[key])
         ready = sorted(key for key, n in ties.items()
-                       if (n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key])
-                       or (links[key] >= LINKED_MEMBERS and key in specific))
+                       if (n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key]
+                           and _covered(groups, key, tied[key], sizes))
+                       or (links[key] >= LINKED_MEMBERS and key in specific
+                           and min(groups.size(key[0]), groups.size(key[1])) == 1))
         if not ready:
             return
-        for a, b in ready:
-            groups.join(a, b)
+        touched: set[int] = set()  # a group joins once a round: the next round weighs it as it now is
+        for a, b in sorted(ready, key=lambda key: (-ties[key] / pairs[key], key)):
+            if a not in touched and b not in touched:
+                groups.join(a, b)
+                touched.update((a, b))
+
+
+def _covered(groups: _Groups, key: tuple[int, int], tied: set[int], sizes: Counter[int]) -> bool:
+    """Whether the ties between two groups come from at least half the members of the
+    smaller one, more than half (a group of two or more joins another by most of it, not by one member)."""
+    a, b = key
+    size = {a: groups.size(a), b: groups.size(b)}
+    small = a if size[a] <= size[b] else b
+    if size[small] < 2:
+        return True
+    return 2 * sum(1 for i in tied if groups.find(i) == small) > size[small]
 
 
 def _split_bridges(index: Index, stories: list[list[int]], scored: array[int]) -> list[list[int]]:

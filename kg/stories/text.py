@@ -65,8 +65,9 @@ STOPWORDS = frozenset(
 
 
 #: Words of headline templates (listicles, explainers, press releases, market reports,
-#: rumours and deals, video titles): many unrelated articles share them, so they are no
-#: evidence that two report one event ("5 ways AI will change the world").
+#: rumours and deals, video titles) and the commonest English verbs and nouns of time and
+#: number: many unrelated articles share them, so they are no evidence that two report
+#: one event ("5 ways AI will change the world"; "… use of facial recognition").
 TEMPLATE_WORDS = frozenset(
     """
     way ways thing things best top tip tips guide explained explainer everything need know
@@ -77,6 +78,8 @@ TEMPLATE_WORDS = frozenset(
     announced introduce introduces introduced
     deal deals price prices sale review reviews hands video watch trailer gameplay live update
     change changes future revolution transform transforming world power powered
+    use uses used using make makes made get gets take takes give gives year years time times people
+    first one two three day days week weeks month months like back still even big many much well
     """.split()
 )
 
