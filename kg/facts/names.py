@@ -22,7 +22,9 @@ every document is read, :func:`resolve` decides for each name key:
      exactly one organisation the corpus names;
    - ``short-form`` — a name whose words start exactly one longer name of the corpus
      (of any type but place), an organisation's, which the corpus mentions at least as
-     often ("Clearview" → "Clearview AI"; "Google" does not become "Google Cloud");
+     often ("Clearview" → "Clearview AI"; "Google" does not become "Google Cloud"); a name
+     of three words or more may also end it ("State Office of Information Technology
+     Services");
    - ``spelling-variant`` — a name of three words or more that another organisation's
      name is with one word in the plural ("Digital Forensic(s) Research Lab"), the
      less mentioned one merged into the other;
@@ -86,6 +88,9 @@ class NameClaim(NamedTuple):
 #: An organisation named as an outlet is that outlet when files name the outlet at least
 #: once for this many mentions of the organisation in text.
 OUTLET_TEXT_RATIO = 4
+#: Words an outlet's name may add to the name it is known by in text ("Caixin Global").
+OUTLET_WORDS = frozenset({"global", "news", "online", "digital", "media", "net", "com", "international", "usa",
+                          "uk", "asia", "europe", "english", "edition"})
 
 
 def provisional_iri(key: str) -> str:
@@ -160,6 +165,11 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
     _lone_names(table, kinds, mentions)
     orgs = sorted(k for k, (kind, _v) in kinds.items() if kind == "organization")
     named = sorted(k for k, (kind, _v) in kinds.items() if kind != "place")
+    endings: dict[str, set[str]] = defaultdict(set)  # the last three words or more of longer names
+    for k in named:
+        words = k.split()
+        for cut in range(1, len(words) - 2):
+            endings[" ".join(words[cut:])].add(k)
     step = _aliases(table, kinds)
     step.update((k, v) for k, v in _generic_suffixes(kinds, mentions, orgs).items() if k not in step)
     step.update((k, v) for k, v in _plurals(mentions, orgs).items() if k not in step)
@@ -184,6 +194,8 @@ def resolve(table: NameTable) -> dict[str, Resolved]:
             step[key] = (by_initials[key][0], "acronym-in-corpus")
             continue
         longer = _extensions(named, key)  # of any type: a model's wrong type hides no other reading
+        if len(key.split()) >= 3:
+            longer = longer or sorted(endings.get(key, ()))  # "State Office of Information Technology Services"
         if len(longer) == 1 and longer[0] in kinds and kinds[longer[0]][0] == "organization" \
                 and not is_acronym(surface) and mentions[longer[0]] >= mentions[key]:
             step[key] = (longer[0], "short-form")
@@ -297,13 +309,22 @@ def targets(table: NameTable, names: dict[str, Resolved],
     from ..namespaces import outlet_iri
     from .keys import outlet_attrs
 
-    by_outlet = {table_key(name): found for name, found in (outlets or {}).items()}
-    labels: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for site, count in set((outlets or {}).values()):
-        labels[re.sub(r"[^0-9a-z]", "", site.split(".")[0])].add((site, count))
+    files: Counter[str] = Counter()
+    for site, count in (outlets or {}).values():
+        files[site] += count
+    by_outlet = {table_key(name): (site, files[site]) for name, (site, _n) in (outlets or {}).items()}
+    for name, (site, _n) in sorted((outlets or {}).items()):  # "Caixin" of "Caixin Global"
+        words = table_key(name).split()
+        while len(words) > 1 and words[-1] in OUTLET_WORDS:
+            words = words[:-1]
+            by_outlet.setdefault(" ".join(words), (site, files[site]))
+    labels: dict[str, set[str]] = defaultdict(set)
+    for site in files:
+        labels[re.sub(r"[^0-9a-z]", "", site.split(".")[0])].add(site)
     for label, sites in labels.items():  # "China Daily" is chinadaily.com.cn, whatever the site calls itself
         if len(sites) == 1 and len(label) > 3:
-            by_outlet.setdefault(label, next(iter(sites)))
+            site = next(iter(sites))
+            by_outlet.setdefault(label, (site, files[site]))
     mentioned: Counter[str] = Counter()
     for key, resolved in names.items():
         mentioned[resolved.key] += sum(table.keys[key].forms.values())

@@ -234,9 +234,9 @@ def _blocks(index: Index) -> Iterator[tuple[bool, list[int]]]:
     name_rank = {e: (n, e) for e, n in index.name_df.items() if 1 < n <= common}
     for i in range(len(index)):
         held = index.names[index.names_at[i]:index.names_at[i + 1]].tolist()
-        rarest = sorted(name_rank[e] for e in held if e in name_rank)[:NAME_KEYS]
-        names.extend(e for _n, e in rarest)
-        name_owners.extend([i] * len(rarest))
+        scarce = sorted(name_rank[e] for e in held if e in name_rank)[:NAME_KEYS]
+        names.extend(e for _n, e in scarce)
+        name_owners.extend([i] * len(scarce))
         title = index.title_set(i)
         rarest = sorted([rank[t] for t in index.stem_set(i, title) if t in rank])[:KEY_STEMS]
         stems.extend(r & low for r in rarest)
