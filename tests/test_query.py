@@ -146,7 +146,7 @@ def test_story_queries_agree_with_each_other(corpus_store):
     face_data = "https://w3id.org/newskg/id/article/a779bc8f840b60ee"  # an analysis page: fields name entities
     members = rows(corpus_store, "story-timeline", article=face_data)
     entities = rows(corpus_store, "story-entities", article=face_data)
-    assert len(entities) >= 5 and {r[4] for r in entities} <= {"organization", "person", "place"}
+    assert len(entities) >= 5 and {r[4] for r in entities} <= {"organization", "person", "place", "product", "event", "work"}
     assert all(r[1] == members[0][1] and 1 <= int(r[5]) <= len(members) for r in entities)
 
 

@@ -26,7 +26,7 @@ CHINADAILY = "https://global.chinadaily.com.cn/a/202308/10/WS64d415c7a31035260b8
 # a cluster of 40 articles, 3 steps across, linked sparsely (59 links)
 DEEPMIND = "https://www.technologyreview.com/2020/11/30/1012712/deepmind-protein-folding-ai-solved-biology-science-drugs-disease/"
 # an analysis page (no url) whose story's articles name organisations and people in fields
-FACE_DATA = "https://w3id.org/newskg/id/article/d95d842fb8255f64"
+FACE_DATA = "https://w3id.org/newskg/id/article/a779bc8f840b60ee"
 CASES: list[tuple[str, dict[str, str]]] = [
     ("articles-by-bias", {}),
     ("articles-by-bias", {"dimension": "Framing Bias"}),

@@ -580,8 +580,9 @@ SMALL_TEXT = 0.10
 
 
 def _small_stories(index: Index, stories: list[list[int]]) -> list[list[int]]:
-    """Stories of two or three articles keep only the members dated and tied to another by
-    something specific and some text (a copy always counts); the others leave."""
+    """Stories of two or three articles keep only the members tied to another by something
+    specific and some text, dated or else strongly (an undated page whose headline is the
+    other's); a copy always counts. The others leave."""
     out = []
     for members in stories:
         if len(members) > 3:
@@ -593,7 +594,7 @@ def _small_stories(index: Index, stories: list[list[int]]) -> list[list[int]]:
                 if o == m:
                     continue
                 e = evidence(index, min(m, o), max(m, o))
-                if same_text(e) or (e.days is not None and e.specific and e.text >= SMALL_TEXT):
+                if same_text(e) or (e.specific and e.text >= SMALL_TEXT and (e.days is not None or tie(e) == 2)):
                     kept.append(m)
                     break
         if len(kept) >= 2:
