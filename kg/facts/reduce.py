@@ -388,9 +388,17 @@ def _first(edges: dict[Any, Any], key: tuple[str, str], order: tuple[str, int, i
         edges[key] = (order, relation)
 
 
+#: Entity types whose node, when every name that reached it is another name of it, keeps the
+#: label the corpus's resolution gave it.
+_CANONICAL_LABEL = frozenset({"person", "organization", "product", "event", "work"})
+
+
 def _settle_names(attrs: dict[str, Any], names: Counter[str]) -> None:
     """The best label among the names a node was given, and the others as alternates."""
     if names and attrs:
+        if not +names and attrs.get("type") in _CANONICAL_LABEL and attrs.get("label"):
+            attrs["alt_names"] = sorted({f for f in names if f != attrs["label"]})
+            return  # reached only through other names ("Biden" for Joe Biden): its own name labels it
         counts = +names or Counter(dict.fromkeys(names, 1))
         real = Counter({f: c for f, c in counts.items() if not looks_like_domain(f)})
         label = best_label(real or counts)
