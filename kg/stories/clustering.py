@@ -433,10 +433,9 @@ def _join_weak(groups: _Groups, scored: array[int]) -> None:
                 if kind & 4:
                     links[key] += 1
         pending = left
-        sizes = Counter(groups.find(i) for key in ties for i in tied[key])
         ready = sorted(key for key, n in ties.items()
                        if (n >= RULE["weak_ties"] and n >= RULE["weak_share"] * pairs[key]
-                           and _covered(groups, key, tied[key], sizes))
+                           and _covered(groups, key, tied[key]))
                        or (links[key] >= LINKED_MEMBERS and key in specific
                            and min(groups.size(key[0]), groups.size(key[1])) == 1))
         if not ready:
@@ -448,9 +447,9 @@ def _join_weak(groups: _Groups, scored: array[int]) -> None:
                 touched.update((a, b))
 
 
-def _covered(groups: _Groups, key: tuple[int, int], tied: set[int], sizes: Counter[int]) -> bool:
-    """Whether the ties between two groups come from at least half the members of the
-    smaller one, more than half (a group of two or more joins another by most of it, not by one member)."""
+def _covered(groups: _Groups, key: tuple[int, int], tied: set[int]) -> bool:
+    """Whether the ties between two groups come from more than half the members of the
+    smaller one (a group of two or more joins another by most of it, not by one member)."""
     a, b = key
     size = {a: groups.size(a), b: groups.size(b)}
     small = a if size[a] <= size[b] else b
